@@ -1,0 +1,66 @@
+// The primary: starts the workers, says when they are all listening, and
+// stops them all on SIGINT/SIGTERM. It serves no request itself.
+import cluster, { type Worker } from 'node:cluster';
+import { announceReady, holdLifeline, primaryLogger, urlOf } from '@cluster-course/shared';
+import { config } from './config.ts';
+
+const log = primaryLogger();
+
+export function runPrimary(): void {
+  log(`Primary ${process.pid} is running`);
+  holdLifeline();
+
+  // One worker per core (WORKERS, default os.availableParallelism()).
+  // Each fork() runs src/main.ts again in a new process.
+  const alive = new Set<Worker>();
+  for (let i = 0; i < config.workers; i++) alive.add(cluster.fork());
+
+  // 'listening' fires in the primary once per worker whose server is bound.
+  // When all of them are, the cluster is ready: print the ready line.
+  let listening = 0;
+  cluster.on('listening', (worker, address) => {
+    log(`worker ${worker.id} (pid ${worker.process.pid}) is listening on port ${address.port}`);
+    listening += 1;
+    if (listening === config.workers) {
+      announceReady(urlOf('http', config.host, address.port), `${config.workers} workers`);
+    }
+  });
+
+  let stopping = false;
+  let exitCode = 0;
+  function stopAll(reason: string, code: number): void {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    log(`${reason}: stopping ${alive.size} workers`);
+    // disconnect(): the worker closes its server, finishes open requests,
+    // then exits on its own. A worker too slow about it is killed, so a
+    // stop never hangs.
+    for (const worker of alive) worker.disconnect();
+    setTimeout(() => {
+      for (const worker of alive) worker.process.kill('SIGKILL');
+    }, 4_000).unref();
+  }
+
+  cluster.on('exit', (worker, code, signal) => {
+    alive.delete(worker);
+    log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
+    // This lesson does not replace workers (lesson 02 does). With none
+    // left there is nothing to serve with.
+    if (alive.size === 0) {
+      if (!stopping) log('no workers left');
+      process.exit(stopping ? exitCode : 1);
+    }
+  });
+
+  // A worker could not listen (port in use...): one line, stop, exit 1.
+  // Forking new workers would only fail the same way.
+  cluster.on('message', (_worker, message: { type?: string; message?: string }) => {
+    if (message?.type !== 'listen-failed' || stopping) return;
+    process.stderr.write(`${message.message}\n`);
+    stopAll('cannot listen', 1);
+  });
+
+  process.on('SIGINT', () => stopAll('SIGINT', 0));
+  process.on('SIGTERM', () => stopAll('SIGTERM', 0));
+}

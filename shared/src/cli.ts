@@ -1,0 +1,132 @@
+// The course runner behind the root scripts:
+//   pnpm lessons                 the lessons in order
+//   pnpm lesson <n> [--demo]     run one lesson (or its demo) in the foreground
+//   pnpm start                   the tour: every demo in order
+//   pnpm verify <n>              the tests of one lesson
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs, styleText } from 'node:util';
+import { startLesson } from './harness.ts';
+import { courseRoot, findLesson, type Lesson, listLessons } from './lessons.ts';
+
+const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+const bold = (text: string) => (color ? styleText('bold', text) : text);
+
+function table(lessons: Lesson[]): string {
+  const width = Math.max(5, ...lessons.map((l) => l.title.length));
+  const rows = lessons.map((l) => `  ${l.number}  ${l.title.padEnd(width)}  lessons/${l.folder}`);
+  return [`  #   ${'title'.padEnd(width)}  folder`, ...rows].join('\n');
+}
+
+function resolveOrExit(query: string | undefined, command: string): Lesson {
+  const lesson = query ? findLesson(query) : undefined;
+  if (!lesson) {
+    process.stderr.write(
+      `${query ? `unknown lesson "${query}"` : 'which lesson?'}: pnpm ${command} <n> takes one of\n${table(listLessons())}\n`,
+    );
+    process.exit(2);
+  }
+  return lesson;
+}
+
+/** Exit code for a child's exit: its code, or 128 + signal number. */
+function codeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  const numbers: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 };
+  return 128 + (numbers[signal ?? ''] ?? 1);
+}
+
+/** Run a lesson in the foreground; Ctrl-C or SIGTERM is passed on to its primary. */
+async function runForeground(lesson: Lesson): Promise<number> {
+  const env = color ? { FORCE_COLOR: '1' } : {};
+  const running = await startLesson(lesson.dir, { waitForReady: false, echo: true, env });
+  const forward = (signal: NodeJS.Signals) => running.signal(signal);
+  process.on('SIGINT', forward);
+  process.on('SIGTERM', forward);
+  const exit = await running.exited;
+  await running.dispose();
+  return codeOf(exit.code, exit.signal);
+}
+
+/** Run a script of the lesson (its demo) as a plain child that shares our terminal. */
+async function runScript(lesson: Lesson, entry: string): Promise<number> {
+  const child = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: lesson.dir, stdio: 'inherit' });
+  // Ctrl-C reaches the child too (same process group); we wait for it to finish.
+  const ignore = () => {};
+  const pass = (signal: NodeJS.Signals) => child.kill(signal);
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', pass);
+  const [code, signal] = await once(child, 'exit');
+  process.off('SIGINT', ignore);
+  process.off('SIGTERM', pass);
+  return codeOf(code, signal);
+}
+
+async function demo(lesson: Lesson): Promise<number> {
+  if (!existsSync(join(lesson.dir, 'src/demo.ts'))) {
+    process.stderr.write(`lesson ${lesson.folder} has no src/demo.ts\n`);
+    return 1;
+  }
+  return runScript(lesson, 'src/demo.ts');
+}
+
+async function tour(): Promise<number> {
+  const lessons = listLessons();
+  const failed: string[] = [];
+  const started = Date.now();
+  for (const lesson of lessons) {
+    const rule = '='.repeat(72);
+    process.stdout.write(`\n${rule}\n${bold(`Lesson ${lesson.number}: ${lesson.title}`)}\n`);
+    process.stdout.write(
+      `lessons/${lesson.folder}/README.md · pnpm lesson ${lesson.number} · pnpm verify ${lesson.number}\n${rule}\n\n`,
+    );
+    const code = await demo(lesson);
+    if (code !== 0) failed.push(`${lesson.folder} (exit ${code})`);
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (failed.length) {
+    process.stderr.write(`\ntour finished in ${seconds} s; these demos failed: ${failed.join(', ')}\n`);
+    return 1;
+  }
+  process.stdout.write(`\ntour finished: ${lessons.length} lessons in ${seconds} s. Next: pnpm test\n`);
+  return 0;
+}
+
+async function verify(lesson: Lesson): Promise<number> {
+  const vitest = join(courseRoot, 'node_modules/vitest/vitest.mjs');
+  const child = spawn(process.execPath, [vitest, 'run', `tests/${lesson.folder}.test.ts`], {
+    cwd: courseRoot,
+    stdio: 'inherit',
+  });
+  process.on('SIGINT', () => {});
+  const [code, signal] = await once(child, 'exit');
+  return codeOf(code, signal);
+}
+
+const { positionals, values } = parseArgs({
+  allowPositionals: true,
+  options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+});
+const [command, query] = positionals;
+
+switch (command) {
+  case 'lessons':
+    process.stdout.write(`${table(listLessons())}\n`);
+    break;
+  case 'lesson': {
+    const lesson = resolveOrExit(query, 'lesson');
+    process.exitCode = values.demo ? await demo(lesson) : await runForeground(lesson);
+    break;
+  }
+  case 'verify':
+    process.exitCode = await verify(resolveOrExit(query, 'verify'));
+    break;
+  case 'tour':
+    process.exitCode = await tour();
+    break;
+  default:
+    process.stderr.write('usage: pnpm lessons | pnpm lesson <n> [--demo] | pnpm start | pnpm verify <n>\n');
+    process.exitCode = 2;
+}

@@ -1,0 +1,7 @@
+// What lessons import. The harness, request helpers and process tools are
+// separate entry points (`@cluster-course/shared/harness`, `/http`, `/proc`)
+// so a lesson's server code does not load undici or the harness.
+export { badEnv, choiceEnv, flagEnv, intEnv, readServerEnv, type ServerEnv } from './env.ts';
+export { holdLifeline } from './lifeline.ts';
+export { describeListenError } from './listen-error.ts';
+export { announceReady, type Logger, primaryLogger, urlOf, workerLogger } from './log.ts';

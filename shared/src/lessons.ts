@@ -1,0 +1,49 @@
+// The course's table of contents comes from the workspace itself: every
+// folder lessons/NN-slug with a package.json is a lesson, ordered by NN, and
+// its package description is its title. Nothing else to keep in sync.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const courseRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const lessonsRoot = join(courseRoot, 'lessons');
+
+export interface Lesson {
+  /** Two digits, e.g. `01`. */
+  number: string;
+  /** e.g. `hello-cluster` */
+  slug: string;
+  /** e.g. `01-hello-cluster` */
+  folder: string;
+  /** The package description: the lesson's one-line title. */
+  title: string;
+  /** Absolute path of the lesson folder. */
+  dir: string;
+}
+
+export function listLessons(): Lesson[] {
+  if (!existsSync(lessonsRoot)) return [];
+  return readdirSync(lessonsRoot)
+    .filter((folder) => /^\d{2}-[a-z0-9-]+$/.test(folder))
+    .filter((folder) => existsSync(join(lessonsRoot, folder, 'package.json')))
+    .sort()
+    .map((folder) => {
+      const dir = join(lessonsRoot, folder);
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { description?: string };
+      return { number: folder.slice(0, 2), slug: folder.slice(3), folder, title: pkg.description ?? '', dir };
+    });
+}
+
+/** Accepts `1`, `01`, `hello-cluster` or `01-hello-cluster`. */
+export function findLesson(query: string): Lesson | undefined {
+  const q = query.trim().toLowerCase();
+  const asNumber = /^\d{1,2}$/.test(q) ? q.padStart(2, '0') : undefined;
+  return listLessons().find((l) => l.number === asNumber || l.slug === q || l.folder === q);
+}
+
+/** The lesson for a query, or an error that lists the valid ones. */
+export function lessonDir(query: string): string {
+  const lesson = findLesson(query);
+  if (!lesson) throw new Error(`no lesson "${query}"`);
+  return lesson.dir;
+}

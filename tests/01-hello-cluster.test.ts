@@ -1,0 +1,54 @@
+import { startLesson } from '@cluster-course/shared/harness';
+import { fresh, freshMany, keepAlive } from '@cluster-course/shared/http';
+import { lessonDir } from '@cluster-course/shared/lessons';
+import { childrenOf } from '@cluster-course/shared/proc';
+import { describe, expect, it } from 'vitest';
+import { contractTests } from './contract.ts';
+
+const dir = lessonDir('01');
+
+describe('lesson 01: hello cluster', () => {
+  it('WORKERS=3 starts exactly 3 workers, children of the primary, and fresh connections reach all 3', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
+    // tsx also starts an esbuild helper under the primary; workers are the node children.
+    const workers = childrenOf(lesson.pid)
+      .filter((p) => p.comm.startsWith('node'))
+      .map((p) => p.pid);
+    expect(workers).toHaveLength(3);
+
+    // One at a time, each on a new connection: round-robin gives each worker 4 of 12.
+    const replies = await freshMany(lesson.url, 12, 1);
+    expect(new Set(replies.map((r) => r.workerPid))).toEqual(new Set(workers));
+    for (const reply of replies) {
+      expect(reply.status).toBe(200);
+      expect(reply.body).toBe(`Hello from worker ${reply.workerId} (pid ${reply.workerPid})\n`);
+    }
+    expect(lesson.stdout().filter((line) => /Worker \d+ started$/.test(line))).toHaveLength(3);
+    expect(lesson.stdout()).toContainEqual(expect.stringContaining(`Primary ${lesson.pid} is running`));
+  });
+
+  it('one keep-alive connection stays on one worker', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
+    const conn = keepAlive(lesson.url);
+    try {
+      const pids = new Set<number>();
+      for (let i = 0; i < 9; i++) pids.add((await conn.request('/')).workerPid);
+      expect(pids.size).toBe(1);
+    } finally {
+      await conn.close();
+    }
+    // ...while fresh connections in the same cluster do move between workers.
+    const spread = await freshMany(lesson.url, 6, 1);
+    expect(new Set(spread.map((r) => r.workerPid)).size).toBe(3);
+  });
+
+  it('answers an unknown path with 404 and a short message', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '1' } });
+    const reply = await fresh(new URL('/nope', lesson.url));
+    expect(reply.status).toBe(404);
+    expect(reply.body).toBe('not found\n');
+    expect(reply.workerPid).toBeGreaterThan(0);
+  });
+});
+
+contractTests('01-hello-cluster');
