@@ -91,3 +91,90 @@ export function keepAlive(origin: string | URL): KeepAlive {
     close: () => client.close(),
   };
 }
+
+export interface Load {
+  /** Requests answered with a 2xx status. */
+  ok: number;
+  /** Requests that failed: an error status, a reset, a timeout. */
+  failed: number;
+  /** Answers per worker pid. */
+  byPid: Map<number, number>;
+  /** The first few failures, for error messages. */
+  errors: string[];
+  /** Resolves once `count` requests have succeeded (rejects if the load ends first). */
+  succeeded(count: number): Promise<void>;
+  /** Resolves with the first worker pid that answered and passes `test`. */
+  answeredBy(test: (pid: number) => boolean): Promise<number>;
+  /** Stop sending and wait for the requests in flight. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Continuous load for tests that break things while traffic flows: `lanes`
+ * loops, each sending one request at a time on a fresh connection, until
+ * stop() or `maxRequests` in all. Bounded in count, so it always ends.
+ */
+export function startLoad(
+  url: string | URL,
+  opts: { lanes?: number; maxRequests?: number; send?: () => Promise<Reply> } = {},
+): Load {
+  const { lanes = 2, maxRequests = 5_000 } = opts;
+  const send = opts.send ?? (() => fresh(url, { timeoutMs: 5_000 }));
+  let stopped = false;
+  const watchers = new Set<() => void>();
+  const load: Load = {
+    ok: 0,
+    failed: 0,
+    byPid: new Map(),
+    errors: [],
+    succeeded: (count) => until(() => load.ok >= count),
+    answeredBy: async (test) => {
+      let found = 0;
+      await until(() => {
+        found = [...load.byPid.keys()].find(test) ?? 0;
+        return found !== 0;
+      });
+      return found;
+    },
+    stop: async () => {
+      stopped = true;
+      await running;
+    },
+  };
+  function until(condition: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (condition()) {
+          watchers.delete(check);
+          resolve();
+        } else if (stopped || load.ok + load.failed >= maxRequests) {
+          watchers.delete(check);
+          reject(new Error(`load ended first: ${load.ok} ok, ${load.failed} failed ${load.errors.join('; ')}`));
+        }
+      };
+      watchers.add(check);
+      check();
+    });
+  }
+  async function lane() {
+    while (!stopped && load.ok + load.failed < maxRequests) {
+      try {
+        const reply = await send();
+        if (reply.status >= 200 && reply.status < 300) {
+          load.ok += 1;
+          load.byPid.set(reply.workerPid, (load.byPid.get(reply.workerPid) ?? 0) + 1);
+        } else {
+          load.failed += 1;
+          if (load.errors.length < 5) load.errors.push(`status ${reply.status}`);
+        }
+      } catch (err) {
+        load.failed += 1;
+        if (load.errors.length < 5) load.errors.push(String((err as Error).message ?? err));
+      }
+      for (const check of [...watchers]) check();
+    }
+    for (const check of [...watchers]) check();
+  }
+  const running = Promise.all(Array.from({ length: lanes }, lane)).then(() => {});
+  return load;
+}

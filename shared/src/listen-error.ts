@@ -1,14 +1,53 @@
-// Turning a failed listen() into the one line the contract promises.
+// The contract for a port in use (or any failed listen): the primary prints
+// one line naming the port and exits 1, and nothing respawns in a loop.
+// In a cluster the error surfaces in every worker's listen(); the worker
+// reports it to its primary and waits to be stopped, so the primary alone
+// decides and prints.
+
+/** The message a worker sends its primary when listen() failed. */
+export interface ListenFailed {
+  type: 'listen-failed';
+  /** One human line, naming the port. */
+  message: string;
+}
+
+export function isListenFailed(message: unknown): message is ListenFailed {
+  return (message as ListenFailed | undefined)?.type === 'listen-failed';
+}
 
 /** One human line for a listen() error, naming the port. */
 export function describeListenError(err: unknown, host: string, port: number): string {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'error';
   const where = `${host}:${port}`;
-  if (code === 'EADDRINUSE')
+  if (code === 'EADDRINUSE') {
     return `port ${port} is already in use (EADDRINUSE on ${where}); pick another with PORT=...`;
+  }
   if (code === 'EACCES') return `port ${port} needs privileges (EACCES on ${where}); use a port above 1023`;
-  if (code === 'EADDRNOTAVAIL')
+  if (code === 'EADDRNOTAVAIL') {
     return `cannot listen on ${where} (EADDRNOTAVAIL): HOST is not an address of this machine`;
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot resolve HOST in ${where} (${code})`;
   return `cannot listen on ${where} for port ${port} (${code}): ${(err as Error)?.message ?? String(err)}`;
+}
+
+/**
+ * listen() in a cluster worker (or a forked child). A failure is sent to the
+ * parent as a ListenFailed message; the process then stays up until its
+ * parent stops it. Run without a parent, it prints the line and exits 1.
+ */
+export function listenOrReport(
+  server: { listen(port: number, host: string): unknown; once(event: 'error', fn: (err: Error) => void): unknown },
+  host: string,
+  port: number,
+): void {
+  server.once('error', (err) => {
+    const message = describeListenError(err, host, port);
+    if (process.send) {
+      process.send({ type: 'listen-failed', message } satisfies ListenFailed);
+    } else {
+      process.stderr.write(`${message}\n`);
+      process.exit(1);
+    }
+  });
+  server.listen(port, host);
 }

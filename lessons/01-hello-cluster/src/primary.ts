@@ -1,7 +1,7 @@
 // The primary: starts the workers, says when they are all listening, and
 // stops them all on SIGINT/SIGTERM. It serves no request itself.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, primaryLogger, urlOf } from '@cluster-course/shared';
+import { announceReady, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 const log = primaryLogger();
@@ -55,8 +55,8 @@ export function runPrimary(): void {
 
   // A worker could not listen (port in use...): one line, stop, exit 1.
   // Forking new workers would only fail the same way.
-  cluster.on('message', (_worker, message: { type?: string; message?: string }) => {
-    if (message?.type !== 'listen-failed' || stopping) return;
+  cluster.on('message', (_worker, message) => {
+    if (!isListenFailed(message) || stopping) return;
     process.stderr.write(`${message.message}\n`);
     stopAll('cannot listen', 1);
   });

@@ -3,7 +3,7 @@
 // primary, which holds the one listening socket and hands over connections.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { describeListenError, workerLogger } from '@cluster-course/shared';
+import { listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 export function runWorker(): void {
@@ -27,13 +27,10 @@ export function runWorker(): void {
     }
   });
 
-  // listen() fails in every worker when the port is taken. Tell the primary
-  // (it prints the one line and stops everything), then leave.
-  server.on('error', (err) => {
-    const message = describeListenError(err, config.host, config.port);
-    process.send?.({ type: 'listen-failed', message }, () => process.exit(1));
-  });
-  server.listen(config.port, config.host);
+  // In a worker, listen() asks the primary for the port. If that fails
+  // (port in use...), the worker reports it and waits: the primary prints
+  // the one line and stops everyone (see listenOrReport in shared/).
+  listenOrReport(server, config.host, config.port);
 
   // Ctrl-C in a terminal signals every process of the foreground group, the
   // workers too. The primary runs the shutdown; a worker waits to be told.

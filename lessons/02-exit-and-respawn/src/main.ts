@@ -1,0 +1,14 @@
+// Lesson 02: exit handling and respawn.
+// Same shape as lesson 01: this file is the primary when you start it and a
+// worker in every process cluster.fork() starts. What is new is in
+// src/primary.ts (what to do when a worker exits) and src/exit-policy.ts.
+import cluster from 'node:cluster';
+import { config } from './config.ts';
+import { runPrimary } from './primary.ts';
+import { runWorker } from './worker.ts';
+
+if (cluster.isPrimary) {
+  runPrimary(config);
+} else {
+  runWorker();
+}

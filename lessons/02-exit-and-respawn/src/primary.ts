@@ -1,0 +1,136 @@
+// The primary keeps the pool full, carefully. For every worker that exits it
+// logs how (signal, error code or clean, and exitedAfterDisconnect), then
+// decides with src/exit-policy.ts: replace it, let the pool shrink, or, when
+// workers keep dying as they start, stop instead of forking forever.
+//
+// Lesson 03 reuses this primary for its Express workers.
+import cluster, { type Worker } from 'node:cluster';
+import {
+  announceReady,
+  holdLifeline,
+  isListenFailed,
+  primaryLogger,
+  type ServerEnv,
+  urlOf,
+} from '@cluster-course/shared';
+import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
+
+const log = primaryLogger();
+
+interface Life {
+  forkedAt: number;
+  listeningAt?: number;
+}
+
+export function runPrimary(config: ServerEnv): void {
+  log(`Primary ${process.pid} is running`);
+  holdLifeline();
+
+  const alive = new Map<Worker, Life>();
+  let pendingReplacements = 0;
+  let failedStartsInARow = 0;
+  let ready = false;
+  let stopping = false;
+  let exitCode = 0;
+
+  function fork(why: string): void {
+    const worker = cluster.fork();
+    alive.set(worker, { forkedAt: Date.now() });
+    log(`forked worker ${worker.id} (pid ${worker.process.pid}) ${why}`);
+  }
+
+  for (let i = 0; i < config.workers; i++) fork('at start');
+
+  // The life cycle, as the primary sees it: fork, online (the process runs),
+  // listening (its server is bound), then disconnect and exit.
+  cluster.on('online', (worker) => log(`worker ${worker.id} (pid ${worker.process.pid}) is online`));
+
+  cluster.on('listening', (worker, address) => {
+    const life = alive.get(worker);
+    if (life) life.listeningAt = Date.now();
+    log(`worker ${worker.id} (pid ${worker.process.pid}) is listening on port ${address.port}`);
+    // A worker that stays up for MIN_UPTIME_MS ends a run of failed starts.
+    setTimeout(() => {
+      if (alive.has(worker)) failedStartsInARow = 0;
+    }, MIN_UPTIME_MS).unref();
+    const listening = [...alive.values()].filter((l) => l.listeningAt !== undefined).length;
+    if (!ready && listening === config.workers) {
+      ready = true;
+      announceReady(urlOf('http', config.host, address.port), `${config.workers} workers`);
+    }
+  });
+
+  cluster.on('exit', (worker, code, signal) => {
+    const life = alive.get(worker);
+    alive.delete(worker);
+    const how = describeExit(code, signal);
+    const name = `worker ${worker.id} (pid ${worker.process.pid})`;
+    log(`${name} ${how} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
+
+    if (stopping) {
+      if (alive.size === 0) finish();
+      return;
+    }
+
+    const decision = decide({
+      code,
+      signal,
+      exitedAfterDisconnect: worker.exitedAfterDisconnect,
+      listenedForMs: life?.listeningAt === undefined ? null : Date.now() - life.listeningAt,
+      failedStartsInARow,
+    });
+    failedStartsInARow = decision.failedStartsInARow;
+
+    switch (decision.action) {
+      case 'replace':
+        log(
+          `replacing worker ${worker.id} ${decision.delayMs ? `in ${decision.delayMs} ms` : 'now'} (${decision.why})`,
+        );
+        pendingReplacements += 1;
+        setTimeout(() => {
+          pendingReplacements -= 1;
+          if (!stopping) fork(`to replace worker ${worker.id}`);
+        }, decision.delayMs);
+        break;
+      case 'keep-shrunk':
+        log(`not replacing worker ${worker.id}: ${decision.why}; ${alive.size} left`);
+        if (alive.size === 0 && pendingReplacements === 0) {
+          log('the last worker left cleanly; nothing left to serve with');
+          exitCode = 0;
+          finish();
+        }
+        break;
+      case 'give-up':
+        // The one line that says why, then a clean stop with exit code 1.
+        process.stderr.write(`giving up: ${decision.why} (the last one ${how}); not forking any more\n`);
+        stopAll('crash loop', 1);
+        break;
+    }
+  });
+
+  function stopAll(reason: string, code: number): void {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    if (alive.size === 0) finish();
+    log(`${reason}: stopping ${alive.size} workers`);
+    for (const worker of alive.keys()) worker.disconnect();
+    setTimeout(() => {
+      for (const worker of alive.keys()) worker.process.kill('SIGKILL');
+    }, 4_000).unref();
+  }
+
+  function finish(): never {
+    log(`exiting with code ${exitCode}`);
+    process.exit(exitCode);
+  }
+
+  cluster.on('message', (_worker, message) => {
+    if (!isListenFailed(message) || stopping) return;
+    process.stderr.write(`${message.message}\n`);
+    stopAll('cannot listen', 1);
+  });
+
+  process.on('SIGINT', () => stopAll('SIGINT', 0));
+  process.on('SIGTERM', () => stopAll('SIGTERM', 0));
+}
