@@ -1,0 +1,18 @@
+// Lesson 03: the Express app of src/app.ts in a cluster.
+// The primary is lesson 02's, unchanged: it forks, logs exits, replaces
+// crashed workers and guards against crash loops. Every worker serves the
+// same app. Nothing in the app had to change to be clustered.
+import cluster from 'node:cluster';
+import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
+import { workerLogger } from '@cluster-course/shared';
+import { serve } from './app.ts';
+import { config } from './config.ts';
+
+if (cluster.isPrimary) {
+  runPrimary(config);
+} else {
+  workerLogger(cluster.worker?.id ?? 0)(`Worker ${process.pid} started`);
+  serve();
+  // Ctrl-C reaches every process of the terminal's group; the primary leads the stop.
+  process.on('SIGINT', () => {});
+}
