@@ -36,6 +36,21 @@ describe('the course runner', () => {
     },
   );
 
+  it('if the runner is killed outright (SIGKILL), the lesson it started stops by itself', async () => {
+    const run = await startLesson(courseRoot, {
+      entry: 'shared/src/cli.ts',
+      args: ['lesson', '01'],
+      env: { PORT: '0', WORKERS: '2' },
+    });
+    const primary = Number((await run.waitForLine(/Primary (\d+) is running/))[1]);
+    const workers = (await run.waitForLines(/Worker (\d+) started/, 2)).map((m) => Number(m[1]));
+    // Only the runner: the lesson runs in a process group of its own, which
+    // no kill of ours reaches. Its stdin lifeline closes and it stops.
+    run.signal('SIGKILL');
+    await run.exited;
+    expect(await waitForGone([primary, ...workers], 5_000)).toBe(true);
+  });
+
   it('an unknown lesson exits 2 and lists the valid ones', async () => {
     const { exit, stderr } = await runner('lesson', '99');
     expect(exit.code).toBe(2);
