@@ -36,7 +36,7 @@ describe('lesson 02: exit handling and respawn', () => {
         new RegExp(`forked worker (\\d+) \\(pid (\\d+)\\) to replace worker ${id}$`),
         { since, timeoutMs: 5_000 },
       );
-      await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid ${newPid}\\) is listening`), {
+      await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid ${newPid}\\) listening on`), {
         since,
         timeoutMs: Math.max(1, 5_000 - (Date.now() - killedAt)),
       });
@@ -68,7 +68,7 @@ describe('lesson 02: exit handling and respawn', () => {
         since,
       },
     );
-    await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) is listening`), { since });
+    await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) listening on`), { since });
     expect(workersOf(lesson.pid)).toHaveLength(2);
     expect(workersOf(lesson.pid)).not.toContain(reply.workerPid);
   });

@@ -3,5 +3,11 @@
 // so a lesson's server code does not load undici or the harness.
 export { badEnv, choiceEnv, flagEnv, intEnv, readServerEnv, type ServerEnv } from './env.ts';
 export { holdLifeline } from './lifeline.ts';
-export { describeListenError, isListenFailed, type ListenFailed, listenOrReport } from './listen-error.ts';
+export {
+  describeListenError,
+  isListenFailed,
+  type ListenFailed,
+  type ListenTarget,
+  listenOrReport,
+} from './listen-error.ts';
 export { announceReady, type Logger, primaryLogger, urlOf, workerLogger } from './log.ts';

@@ -30,18 +30,24 @@ export function describeListenError(err: unknown, host: string, port: number): s
   return `cannot listen on ${where} for port ${port} (${code}): ${(err as Error)?.message ?? String(err)}`;
 }
 
+export interface ListenTarget {
+  host: string;
+  port: number;
+  /** Bind a socket of this worker's own instead of sharing the primary's. */
+  exclusive?: boolean;
+}
+
 /**
  * listen() in a cluster worker (or a forked child). A failure is sent to the
  * parent as a ListenFailed message; the process then stays up until its
  * parent stops it. Run without a parent, it prints the line and exits 1.
  */
 export function listenOrReport(
-  server: { listen(port: number, host: string): unknown; once(event: 'error', fn: (err: Error) => void): unknown },
-  host: string,
-  port: number,
+  server: { listen(options: ListenTarget): unknown; once(event: 'error', fn: (err: Error) => void): unknown },
+  target: ListenTarget,
 ): void {
   server.once('error', (err) => {
-    const message = describeListenError(err, host, port);
+    const message = describeListenError(err, target.host, target.port);
     if (process.send) {
       process.send({ type: 'listen-failed', message } satisfies ListenFailed);
     } else {
@@ -49,5 +55,5 @@ export function listenOrReport(
       process.exit(1);
     }
   });
-  server.listen(port, host);
+  server.listen(target);
 }

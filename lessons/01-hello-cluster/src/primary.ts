@@ -19,7 +19,7 @@ export function runPrimary(): void {
   // When all of them are, the cluster is ready: print the ready line.
   let listening = 0;
   cluster.on('listening', (worker, address) => {
-    log(`worker ${worker.id} (pid ${worker.process.pid}) is listening on port ${address.port}`);
+    log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, address.port)}`);
     listening += 1;
     if (listening === config.workers) {
       announceReady(urlOf('http', config.host, address.port), `${config.workers} workers`);

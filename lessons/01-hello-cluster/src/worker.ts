@@ -30,7 +30,7 @@ export function runWorker(): void {
   // In a worker, listen() asks the primary for the port. If that fails
   // (port in use...), the worker reports it and waits: the primary prints
   // the one line and stops everyone (see listenOrReport in shared/).
-  listenOrReport(server, config.host, config.port);
+  listenOrReport(server, { host: config.host, port: config.port });
 
   // Ctrl-C in a terminal signals every process of the foreground group, the
   // workers too. The primary runs the shutdown; a worker waits to be told.

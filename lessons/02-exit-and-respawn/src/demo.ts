@@ -30,7 +30,7 @@ async function replaced(pid: number, how: string): Promise<void> {
   const [, newId] = await lesson.waitForLine(new RegExp(`forked worker (\\d+) .* to replace worker ${id}$`), {
     since: seen,
   });
-  await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) is listening`), { since: seen });
+  await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) listening on`), { since: seen });
   seen = replay(lesson, seen);
 }
 

@@ -47,8 +47,9 @@ export function runPrimary(config: ServerEnv): void {
 
   cluster.on('listening', (worker, address) => {
     const life = alive.get(worker);
-    if (life) life.listeningAt = Date.now();
-    log(`worker ${worker.id} (pid ${worker.process.pid}) is listening on port ${address.port}`);
+    if (!life) return;
+    life.listeningAt = Date.now();
+    log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, address.port)}`);
     // A worker that stays up for MIN_UPTIME_MS ends a run of failed starts.
     setTimeout(() => {
       if (alive.has(worker)) failedStartsInARow = 0;

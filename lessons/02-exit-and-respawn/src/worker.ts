@@ -59,7 +59,7 @@ export function runWorker(): void {
     return reply(404, 'not found');
   });
 
-  listenOrReport(server, config.host, config.port);
+  listenOrReport(server, { host: config.host, port: config.port });
   // Ctrl-C reaches every process in the terminal's group; the primary leads the stop.
   process.on('SIGINT', () => {});
 }

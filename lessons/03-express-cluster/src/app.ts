@@ -63,7 +63,7 @@ export function createApp() {
 /** Serve the app on HOST:PORT in this process; the primary learns of failures. */
 export function serve(): http.Server {
   const server = http.createServer(createApp());
-  listenOrReport(server, config.host, config.port);
+  listenOrReport(server, { host: config.host, port: config.port });
   return server;
 }
 

@@ -1,0 +1,58 @@
+// The primary of lesson 04: it forks the workers and prints, for each one,
+// the port its server really got, as the worker reports it. With
+// PORT_MODE=shared they are all the same; with per-worker, all different.
+import cluster, { type Worker } from 'node:cluster';
+import { announceReady, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
+import { config } from './config.ts';
+
+const log = primaryLogger();
+
+export function runPrimary(): void {
+  log(`Primary ${process.pid} is running (PORT_MODE=${config.portMode}, PORT=${config.port})`);
+  holdLifeline();
+
+  const ports = new Map<Worker, number>();
+  const alive = new Set<Worker>();
+  for (let i = 0; i < config.workers; i++) alive.add(cluster.fork());
+
+  cluster.on('message', (worker, message: { type?: string; port?: number }) => {
+    if (isListenFailed(message)) return fail(message.message);
+    if (message?.type !== 'listening' || typeof message.port !== 'number') return;
+    ports.set(worker, message.port);
+    log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, message.port)}`);
+    if (ports.size === config.workers) {
+      const byId = [...ports].sort(([a], [b]) => a.id - b.id).map(([, port]) => port);
+      const distinct = [...new Set(byId)];
+      const detail = `${config.workers} workers, PORT_MODE=${config.portMode}, ports ${distinct.join(' ')}`;
+      announceReady(urlOf('http', config.host, distinct[0] ?? 0), detail);
+    }
+  });
+
+  let stopping = false;
+  let exitCode = 0;
+  function stop(reason: string, code: number): void {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    log(`${reason}: stopping ${alive.size} workers`);
+    for (const worker of alive) worker.disconnect();
+    setTimeout(() => {
+      for (const worker of alive) worker.process.kill('SIGKILL');
+    }, 4_000).unref();
+  }
+  function fail(line: string): void {
+    if (stopping) return;
+    process.stderr.write(`${line}\n`);
+    stop('cannot listen', 1);
+  }
+
+  cluster.on('exit', (worker, code, signal) => {
+    alive.delete(worker);
+    log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
+    if (!stopping) stop('a worker exited', 1);
+    if (alive.size === 0) process.exit(exitCode);
+  });
+
+  process.on('SIGINT', () => stop('SIGINT', 0));
+  process.on('SIGTERM', () => stop('SIGTERM', 0));
+}
