@@ -45,7 +45,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       const lesson = await startLesson(dir, { env: { ...env, HOST: undefined } });
       expect(lesson.url).toMatch(new RegExp(`^${protocol}://127\\.0\\.0\\.1:\\d+$`));
       expect(lesson.port).toBeGreaterThan(0);
-      expect(lesson.stdout().filter((line) => /\bready\b/.test(line))).toHaveLength(1);
+      expect(lesson.stdout().filter((line) => /\bready\b.*\b(https?|tcp):\/\//.test(line))).toHaveLength(1);
     });
 
     if (protocol === 'http') {

@@ -1,7 +1,7 @@
 // Looking at processes by pid: is it alive, who are its children, which
 // processes are in a group. Linux reads /proc; elsewhere `ps` answers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProcInfo {
@@ -109,4 +109,51 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
     if (Date.now() >= deadline) return false;
     await sleep(20);
   }
+}
+
+/**
+ * Pids holding a TCP socket in LISTEN state on `port`, as `lsof -i :port`
+ * or `ss -ltnp` would show them. Linux only (reads /proc/net/tcp{,6} for the
+ * socket inodes, then every /proc/<pid>/fd for links to them); elsewhere
+ * returns undefined.
+ */
+export function listeningPids(port: number): number[] | undefined {
+  if (!hasProc) return undefined;
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      // sl local_address rem_address st ... inode
+      const fields = line.trim().split(/\s+/);
+      const local = fields[1];
+      if (!local || fields[3] !== '0A') continue; // 0A = LISTEN
+      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port && fields[9]) inodes.add(fields[9]);
+    }
+  }
+  const pids = new Set<number>();
+  if (inodes.size === 0) return [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let fds: string[] = [];
+    try {
+      fds = readdirSync(`/proc/${name}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${name}/fd/${fd}`);
+        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        if (inode && inodes.has(inode)) pids.add(Number(name));
+      } catch {
+        // the fd closed meanwhile
+      }
+    }
+  }
+  return [...pids].sort((a, b) => a - b);
 }
