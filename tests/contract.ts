@@ -31,7 +31,8 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
   const env = { PORT: '0', WORKERS: '2', ...options.env };
   const protocol = options.protocol ?? 'http';
 
-  describe(`lesson contract (${folder})`, () => {
+  const extra = Object.entries(options.env ?? {}).map(([key, value]) => ` ${key}=${value}`);
+  describe(`lesson contract (${folder}${extra.join('')})`, () => {
     it.each(badEnvironments)('%s=%s exits 2 with one line naming the variable and value', async (name, value) => {
       const { exit, stdout, stderr } = await runLesson(dir, { env: { ...env, [name]: value } });
       expect(exit.code).toBe(2);

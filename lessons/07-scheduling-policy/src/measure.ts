@@ -1,0 +1,48 @@
+// Measuring the spread: open `connections` fresh connections, `concurrency`
+// at a time, one request each, and count which worker answered each.
+import { fresh } from '@cluster-course/shared/http';
+
+export interface Spread {
+  /** Connections per worker id, in id order. */
+  perWorker: [id: number, count: number][];
+  /** Busiest worker's count over the idlest's (Infinity if one got none). */
+  maxOverMin: number;
+  /** Share of all connections taken by the two busiest workers. */
+  topTwoShare: number;
+}
+
+export async function measureSpread(url: string, connections: number, concurrency: number, workers: number) {
+  const counts = new Map<number, number>();
+  let next = 0;
+  async function lane() {
+    while (next < connections) {
+      next += 1;
+      const reply = await fresh(url);
+      counts.set(reply.workerId, (counts.get(reply.workerId) ?? 0) + 1);
+    }
+  }
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  return summarize(counts, workers, connections);
+}
+
+export function summarize(counts: Map<number, number>, workers: number, total: number): Spread {
+  const perWorker = [...counts].sort(([a], [b]) => a - b);
+  const values = [...counts.values()];
+  // A worker that got nothing does not appear in counts at all.
+  const min = values.length < workers ? 0 : Math.min(...values);
+  const max = Math.max(...values);
+  const [first = 0, second = 0] = values.sort((a, b) => b - a);
+  return {
+    perWorker,
+    maxOverMin: min === 0 ? Number.POSITIVE_INFINITY : max / min,
+    topTwoShare: (first + second) / total,
+  };
+}
+
+/** A terminal bar chart: one bar per worker. */
+export function histogram(spread: Spread, width = 40): string[] {
+  const max = Math.max(...spread.perWorker.map(([, n]) => n));
+  return spread.perWorker.map(
+    ([id, n]) => `  worker ${String(id).padStart(2)}  ${'█'.repeat(Math.round((n / max) * width)).padEnd(width)}  ${n}`,
+  );
+}

@@ -1,0 +1,73 @@
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { freshMany } from '@cluster-course/shared/http';
+import { lessonDir } from '@cluster-course/shared/lessons';
+import { describe, expect, it } from 'vitest';
+import { summarize } from '../lessons/07-scheduling-policy/src/measure.ts';
+import { contractTests } from './contract.ts';
+
+const dir = lessonDir('07');
+
+async function spreadOf(url: string, connections: number, concurrency: number, workers: number) {
+  const replies = await freshMany(url, connections, concurrency);
+  const counts = new Map<number, number>();
+  for (const reply of replies) {
+    expect(reply.status).toBe(200);
+    counts.set(reply.workerId, (counts.get(reply.workerId) ?? 0) + 1);
+  }
+  return summarize(counts, workers, connections);
+}
+
+describe('lesson 07: scheduling policies', () => {
+  it('rr: 400 fresh connections over 4 workers reach all of them, busiest / idlest at most 1.25', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '4', NODE_CLUSTER_SCHED_POLICY: 'rr' } });
+    expect(lesson.output()).toContain('scheduling policy: rr (cluster.SCHED_RR)');
+    const spread = await spreadOf(lesson.url, 400, 2, 4);
+    expect(spread.perWorker).toHaveLength(4);
+    expect(spread.maxOverMin).toBeLessThanOrEqual(1.25);
+  });
+
+  it('none: every one of 400 fresh connections is served, and the policy line says none', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '4', NODE_CLUSTER_SCHED_POLICY: 'none' } });
+    expect(lesson.output()).toContain('scheduling policy: none (cluster.SCHED_NONE)');
+    const spread = await spreadOf(lesson.url, 400, 8, 4);
+    expect(spread.perWorker.reduce((sum, [, n]) => sum + n, 0)).toBe(400);
+  });
+
+  it('the default policy on this platform is printed without the variable', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2', NODE_CLUSTER_SCHED_POLICY: undefined } });
+    const expected = process.platform === 'win32' ? 'none' : 'rr';
+    expect(lesson.output()).toContain(`scheduling policy: ${expected}`);
+  });
+
+  it('NODE_CLUSTER_SCHED_POLICY=random exits 2 with one line', async () => {
+    const { exit, stderr } = await runLesson(dir, { env: { PORT: '0', NODE_CLUSTER_SCHED_POLICY: 'random' } });
+    expect(exit.code).toBe(2);
+    expect(stderr).toEqual(['invalid NODE_CLUSTER_SCHED_POLICY="random": expected one of rr, none']);
+  });
+
+  it('summarize(): ratio and top-two share, and infinity when a worker got nothing', () => {
+    const even = summarize(
+      new Map([
+        [1, 100],
+        [2, 100],
+        [3, 100],
+        [4, 100],
+      ]),
+      4,
+      400,
+    );
+    expect(even).toMatchObject({ maxOverMin: 1, topTwoShare: 0.5 });
+    const skewed = summarize(
+      new Map([
+        [1, 300],
+        [2, 100],
+      ]),
+      4,
+      400,
+    );
+    expect(skewed).toMatchObject({ maxOverMin: Number.POSITIVE_INFINITY, topTwoShare: 1 });
+  });
+});
+
+contractTests('07-scheduling-policy');
+contractTests('07-scheduling-policy', { env: { NODE_CLUSTER_SCHED_POLICY: 'none' } });
