@@ -126,7 +126,15 @@ export class LessonProcess {
    * Rejects when the lesson exits first or after `timeoutMs`.
    */
   async waitForLine(pattern: RegExp, opts: { since?: number; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
-    return (await this.#waitForLineAt(pattern, opts.since ?? 0, opts.timeoutMs ?? 10_000)).match;
+    return (await this.waitForLineAt(pattern, opts)).match;
+  }
+
+  /** Like waitForLine, and also says at which index the line is. */
+  waitForLineAt(
+    pattern: RegExp,
+    opts: { since?: number; timeoutMs?: number } = {},
+  ): Promise<{ match: RegExpMatchArray; index: number; text: string }> {
+    return this.#waitForLineAt(pattern, opts.since ?? 0, opts.timeoutMs ?? 10_000);
   }
 
   /** Resolves with the first `count` lines (from `since`) matching `pattern`. */
@@ -151,8 +159,9 @@ export class LessonProcess {
     let index = since;
     for (;;) {
       for (; index < this.lines.length; index++) {
-        const match = this.lines[index]?.text.match(pattern);
-        if (match) return { match, index };
+        const text = this.lines[index]?.text ?? '';
+        const match = text.match(pattern);
+        if (match) return { match, index, text };
       }
       if (this.#finished && this.exitInfo) {
         throw new Error(`lesson exited (${describeExit(this.exitInfo)}) before printing ${pattern}\n${this.tail()}`);
