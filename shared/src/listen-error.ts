@@ -49,7 +49,8 @@ export function listenOrReport(
   server.once('error', (err) => {
     const message = describeListenError(err, target.host, target.port);
     if (process.send) {
-      process.send({ type: 'listen-failed', message } satisfies ListenFailed);
+      // The parent may already be stopping us; then there is nobody to tell.
+      if (process.connected) process.send({ type: 'listen-failed', message } satisfies ListenFailed);
     } else {
       process.stderr.write(`${message}\n`);
       process.exit(1);

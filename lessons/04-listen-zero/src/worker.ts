@@ -39,7 +39,8 @@ export function runWorker(): void {
   // The real address, after listen(): with port 0, the port we were given.
   server.once('listening', () => {
     const { port } = server.address() as { port: number };
-    process.send?.({ type: 'listening', port });
+    // The primary may be stopping us already (another worker's port was taken).
+    if (process.connected) process.send?.({ type: 'listening', port });
   });
   cluster.worker?.once('disconnect', () => server.close());
 

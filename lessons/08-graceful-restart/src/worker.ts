@@ -64,7 +64,7 @@ export function runWorker(): void {
     log(`${why}: not accepting; ${inFlight} request(s) in flight`);
     server.close(() => {
       log('every connection closed; drained');
-      process.send?.({ type: 'drained' });
+      if (process.connected) process.send?.({ type: 'drained' });
     });
     server.closeIdleConnections();
   }
