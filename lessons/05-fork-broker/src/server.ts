@@ -1,0 +1,72 @@
+// The broker's HTTP side: the one server of the whole program. Each request
+// becomes a broker.dispatch(); the outcome becomes the response. Lesson 09
+// runs this same server with workers of its own.
+import http from 'node:http';
+import { announceReady, describeListenError, holdLifeline, primaryLogger, urlOf } from '@cluster-course/shared';
+import { Broker } from './broker.ts';
+
+export interface BrokerServerOptions {
+  host: string;
+  port: number;
+  workers: number;
+  timeoutMs: number;
+  /** The workers' entry file. */
+  workerPath: string;
+}
+
+export function runBrokerServer(options: BrokerServerOptions): void {
+  const log = primaryLogger();
+  log(`Broker ${process.pid} is running (${options.workers} workers, timeout ${options.timeoutMs} ms)`);
+  holdLifeline();
+
+  const broker = new Broker({ ...options, log });
+
+  const server = http.createServer(async (req, res) => {
+    // The primary parses every request (that is its cost) and passes it on.
+    const outcome = await broker.dispatch(req.method ?? 'GET', req.url ?? '/');
+    // The client may have left meanwhile: nobody to answer, drop it.
+    if (res.destroyed) {
+      log(`the client of ${req.method} ${req.url} left before the answer; dropped it`);
+      return;
+    }
+    res.writeHead(outcome.status, {
+      'content-type': outcome.contentType,
+      'x-worker-id': String(outcome.worker?.id ?? 0),
+      'x-worker-pid': String(outcome.worker?.pid ?? process.pid),
+    });
+    res.end(outcome.body);
+  });
+
+  let stopping = false;
+  async function shutdown(reason: string, code: number): Promise<void> {
+    if (stopping) return;
+    stopping = true;
+    log(`${reason}: closing the port, ${broker.inFlight} requests in flight`);
+    server.close();
+    server.closeIdleConnections();
+    await broker.stop(Math.min(options.timeoutMs, 3_000));
+    log(`all workers gone; exiting with code ${code}`);
+    process.exit(code);
+  }
+
+  broker.on('give-up', (why: string) => {
+    process.stderr.write(`giving up: ${why}\n`);
+    void shutdown('crash loop', 1);
+  });
+  process.on('SIGINT', () => void shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => void shutdown('SIGTERM', 0));
+
+  server.on('error', (err) => {
+    process.stderr.write(`${describeListenError(err, options.host, options.port)}\n`);
+    void shutdown('cannot listen', 1);
+  });
+
+  // Workers first: the port opens once there is someone to answer.
+  broker.once('ready', () => {
+    server.listen(options.port, options.host, () => {
+      const { port } = server.address() as { port: number };
+      announceReady(urlOf('http', options.host, port), `${options.workers} workers, fork broker`);
+    });
+  });
+  broker.start();
+}
