@@ -35,6 +35,8 @@ export interface ListenTarget {
   port: number;
   /** Bind a socket of this worker's own instead of sharing the primary's. */
   exclusive?: boolean;
+  /** SO_REUSEPORT (Node.js 22.12+ / 23.1+): several sockets on one port. */
+  reusePort?: boolean;
 }
 
 /**

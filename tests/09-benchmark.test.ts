@@ -1,0 +1,101 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { fresh } from '@cluster-course/shared/http';
+import { lessonDir } from '@cluster-course/shared/lessons';
+import { describe, expect, it } from 'vitest';
+import { reusePortSupported } from '../lessons/09-benchmark/src/config.ts';
+import { contractTests } from './contract.ts';
+
+const dir = lessonDir('09');
+const available = ['single', 'cluster', 'broker', ...(reusePortSupported() ? ['reuseport'] : [])];
+
+describe('lesson 09: the benchmark', () => {
+  it('`pnpm bench --quick` prints the table and writes results.json and results.md with a figure for every target', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    try {
+      const { exit, stdout } = await runLesson(dir, {
+        entry: 'src/bench.ts',
+        args: ['--quick', '--workers', '2', '--cpu-ms', '5', '--out', out],
+        timeoutMs: 90_000,
+      });
+      expect(exit.code, stdout.join('\n')).toBe(0);
+      const text = stdout.join('\n');
+      expect(text).toMatch(/target\s+route\s+req\/s\s+p50 ms\s+p99 ms\s+errors\s+vs single/);
+      expect(text).toMatch(/Machine: \d+ cores/);
+      for (const target of available) {
+        for (const route of ['/hello', '/cpu']) {
+          expect(text).toMatch(new RegExp(`^\\s+${target}\\s+${route}\\s+\\d+`, 'm'));
+        }
+      }
+      if (!reusePortSupported()) expect(text).toContain('reuseport: unavailable');
+
+      const json = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as {
+        machine: { cores: number; node: string };
+        rows: { target: string; route: string; rps: number; errors: number }[];
+      };
+      expect(json.machine.node).toBe(process.version);
+      expect(json.rows.map((r) => `${r.target} ${r.route}`).sort()).toEqual(
+        available.flatMap((t) => [`${t} /cpu`, `${t} /hello`]).sort(),
+      );
+      for (const row of json.rows) expect(row.rps).toBeGreaterThan(0);
+
+      const md = readFileSync(join(out, 'results.md'), 'utf8');
+      expect(md).toContain('| target | route | req/s |');
+      for (const target of available) expect(md).toContain(`| ${target} | /cpu |`);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it.each(available)(
+    'TARGET=%s answers /hello and /cpu with the identity headers, and stops on SIGTERM',
+    async (target) => {
+      const lesson = await startLesson(dir, { env: { TARGET: target, PORT: '0', WORKERS: '2' } });
+      const members = lesson.members().map((p) => p.pid);
+      for (const path of ['/hello', '/cpu?ms=5']) {
+        const reply = await fresh(new URL(path, lesson.url));
+        expect(reply.status).toBe(200);
+        expect(members).toContain(reply.workerPid);
+        expect(reply.headers['x-worker-id']).toMatch(/^\d+$/);
+      }
+      const bad = await fresh(new URL('/cpu?ms=lots', lesson.url));
+      expect(bad.status).toBe(400);
+      expect(bad.body).toBe('ms must be an integer from 0 to 1000\n');
+      expect(await lesson.stop('SIGTERM')).toMatchObject({ code: 0, signal: null });
+    },
+  );
+
+  it.skipIf(reusePortSupported())('TARGET=reuseport says it is unavailable on this Node.js and exits 2', async () => {
+    const { exit, stderr } = await runLesson(dir, { env: { TARGET: 'reuseport', PORT: '0' } });
+    expect(exit.code).toBe(2);
+    expect(stderr).toEqual([
+      expect.stringMatching(/^TARGET=reuseport is unavailable: .* needs Node\.js 22\.12\+ or 23\.1\+/),
+    ]);
+  });
+
+  it('bad options: an unknown target or route exits 2 with one line', async () => {
+    const target = await runLesson(dir, { entry: 'src/bench.ts', args: ['--targets', 'nginx'] });
+    expect(target.exit.code).toBe(2);
+    expect(target.stderr).toEqual(['pnpm bench: unknown target "nginx": use single, cluster, broker, reuseport']);
+    const route = await runLesson(dir, { entry: 'src/bench.ts', args: ['--route', 'all-of-them'] });
+    expect(route.exit.code).toBe(2);
+    const env = await runLesson(dir, { env: { TARGET: 'apache', PORT: '0' } });
+    expect(env.exit.code).toBe(2);
+    expect(env.stderr).toEqual(['invalid TARGET="apache": expected one of single, cluster, broker, reuseport']);
+  });
+
+  it('reusePortSupported(): 22.12+, 23.1+, 24+', () => {
+    expect(['20.19.0', '22.11.0', '22.12.0', '23.0.0', '23.1.0', '24.0.0'].map((v) => reusePortSupported(v))).toEqual([
+      false,
+      false,
+      true,
+      false,
+      true,
+      true,
+    ]);
+  });
+});
+
+contractTests('09-benchmark');
