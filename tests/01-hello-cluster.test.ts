@@ -1,7 +1,7 @@
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, keepAlive } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf } from '@cluster-course/shared/proc';
+import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 
@@ -10,10 +10,8 @@ const dir = lessonDir('01');
 describe('lesson 01: hello cluster', () => {
   it('WORKERS=3 starts exactly 3 workers, children of the primary, and fresh connections reach all 3', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
-    // tsx also starts an esbuild helper under the primary; workers are the node children.
-    const workers = childrenOf(lesson.pid)
-      .filter((p) => p.comm.startsWith('node'))
-      .map((p) => p.pid);
+    // tsx may start an esbuild helper under the primary; workers are the Node.js children.
+    const workers = nodeChildrenOf(lesson.pid);
     expect(workers).toHaveLength(3);
 
     // One at a time, each on a new connection: round-robin gives each worker 4 of 12.

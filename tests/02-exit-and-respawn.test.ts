@@ -1,19 +1,13 @@
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf } from '@cluster-course/shared/proc';
+import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 import { decide } from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('02');
 const env = { PORT: '0', WORKERS: '2' };
-
-/** Node children of the primary: its cluster workers (tsx adds an esbuild helper). */
-const workersOf = (pid: number) =>
-  childrenOf(pid)
-    .filter((p) => p.comm.startsWith('node'))
-    .map((p) => p.pid);
 
 describe('lesson 02: exit handling and respawn', () => {
   it('a SIGKILLed worker is logged with its pid and SIGKILL and replaced within 5 s; >= 95% of requests meanwhile succeed', async () => {
@@ -48,7 +42,7 @@ describe('lesson 02: exit handling and respawn', () => {
       await load.stop();
     }
     expect(load.ok / (load.ok + load.failed)).toBeGreaterThanOrEqual(0.95);
-    expect(workersOf(lesson.pid)).toHaveLength(2);
+    expect(nodeChildrenOf(lesson.pid)).toHaveLength(2);
   });
 
   it('POST /exit?code=3 is logged as error code 3 and the worker is replaced', async () => {
@@ -69,8 +63,8 @@ describe('lesson 02: exit handling and respawn', () => {
       },
     );
     await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) listening on`), { since });
-    expect(workersOf(lesson.pid)).toHaveLength(2);
-    expect(workersOf(lesson.pid)).not.toContain(reply.workerPid);
+    expect(nodeChildrenOf(lesson.pid)).toHaveLength(2);
+    expect(nodeChildrenOf(lesson.pid)).not.toContain(reply.workerPid);
   });
 
   it('POST /crash (an uncaught exception) is logged and the worker is replaced', async () => {
@@ -88,7 +82,7 @@ describe('lesson 02: exit handling and respawn', () => {
 
   it('POST /exit?code=0 is a deliberate exit: not replaced, the pool shrinks', async () => {
     const lesson = await startLesson(dir, { env });
-    const before = workersOf(lesson.pid);
+    const before = nodeChildrenOf(lesson.pid);
     expect(before).toHaveLength(2);
     const since = lesson.mark();
     const reply = await fresh(new URL('/exit?code=0', lesson.url), { method: 'POST' });
@@ -103,7 +97,7 @@ describe('lesson 02: exit handling and respawn', () => {
     );
     expect(lesson.lines.slice(since).some((l) => /forked worker/.test(l.text))).toBe(false);
     const survivors = before.filter((pid) => pid !== reply.workerPid);
-    expect(workersOf(lesson.pid)).toEqual(survivors);
+    expect(nodeChildrenOf(lesson.pid)).toEqual(survivors);
     const after = await freshMany(lesson.url, 4, 1);
     expect(new Set(after.map((r) => r.workerPid))).toEqual(new Set(survivors));
   });

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf } from '@cluster-course/shared/proc';
+import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 
@@ -100,7 +100,7 @@ describe('lesson 03: Express in a cluster', () => {
     it('prints a ready line and serves the same app, with worker id 0', async () => {
       const app = await startLesson(dir, { entry: 'src/app.ts', env: { PORT: '0' } });
       expect(app.stdout().find((l) => /\bready\b/.test(l))).toContain('1 process, no cluster');
-      expect(childrenOf(app.pid).filter((p) => p.comm.startsWith('node'))).toEqual([]);
+      expect(nodeChildrenOf(app.pid)).toEqual([]);
       const reply = await fresh(new URL('/cluster', app.url));
       expect(reply.body).toBe('Running on worker with id ==> 0');
       expect(reply.workerPid).toBe(app.pid);

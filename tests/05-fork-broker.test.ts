@@ -2,16 +2,12 @@ import { connect } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive, type Reply, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf, listeningPids } from '@cluster-course/shared/proc';
+import { listeningPids, nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('05');
 const env = { PORT: '0', WORKERS: '3' };
-const childPids = (pid: number) =>
-  childrenOf(pid)
-    .filter((p) => p.comm.startsWith('node'))
-    .map((p) => p.pid);
 
 describe('lesson 05: a fork-based IPC broker', () => {
   it.skipIf(process.platform !== 'linux')(
@@ -19,7 +15,7 @@ describe('lesson 05: a fork-based IPC broker', () => {
     async () => {
       const lesson = await startLesson(dir, { env });
       expect(listeningPids(lesson.port)).toEqual([lesson.pid]);
-      const children = childPids(lesson.pid);
+      const children = nodeChildrenOf(lesson.pid);
       expect(children).toHaveLength(3);
       // ...and those children hold no listening socket at all.
       const reply = await fresh(new URL('/echo?msg=x', lesson.url));
@@ -47,7 +43,7 @@ describe('lesson 05: a fork-based IPC broker', () => {
     expect(replies).toHaveLength(300);
     const share = new Map<number, number>();
     for (const reply of replies) share.set(reply.workerPid, (share.get(reply.workerPid) ?? 0) + 1);
-    expect(new Set(share.keys())).toEqual(new Set(childPids(lesson.pid)));
+    expect(new Set(share.keys())).toEqual(new Set(nodeChildrenOf(lesson.pid)));
     // Random choice: 100 each on average; below 50 is over 6 standard deviations off.
     for (const count of share.values()) expect(count).toBeGreaterThanOrEqual(50);
   });
@@ -105,7 +101,7 @@ describe('lesson 05: a fork-based IPC broker', () => {
       },
     );
     await lesson.waitForLine(new RegExp(`worker ${newId} \\(pid \\d+\\) is ready`), { since });
-    expect(childPids(lesson.pid)).toHaveLength(3);
+    expect(nodeChildrenOf(lesson.pid)).toHaveLength(3);
   });
 
   it('a crash under concurrent load fails only the requests that worker held', async () => {

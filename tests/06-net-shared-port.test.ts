@@ -1,16 +1,12 @@
 import { startLesson } from '@cluster-course/shared/harness';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf, listeningPids } from '@cluster-course/shared/proc';
+import { listeningPids, nodeChildrenOf } from '@cluster-course/shared/proc';
 import { connectLines } from '@cluster-course/shared/tcp';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('06');
 const linux = process.platform === 'linux';
-const workersOf = (pid: number) =>
-  childrenOf(pid)
-    .filter((p) => p.comm.startsWith('node'))
-    .map((p) => p.pid);
 
 describe('lesson 06: sharing a net server port', () => {
   it('greetings name the worker pid, and fresh connections reach every worker', async () => {
@@ -24,7 +20,7 @@ describe('lesson 06: sharing a net server port', () => {
       seen.add(Number(pid));
       client.close();
     }
-    expect(seen).toEqual(new Set(workersOf(lesson.pid)));
+    expect(seen).toEqual(new Set(nodeChildrenOf(lesson.pid)));
     expect(seen.size).toBe(3);
   });
 
@@ -62,7 +58,7 @@ describe('lesson 06: sharing a net server port', () => {
   it.skipIf(!linux)('NODE_CLUSTER_SCHED_POLICY=none: the workers hold the LISTEN socket themselves', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2', NODE_CLUSTER_SCHED_POLICY: 'none' } });
     const holders = listeningPids(lesson.port) ?? [];
-    for (const worker of workersOf(lesson.pid)) expect(holders).toContain(worker);
+    for (const worker of nodeChildrenOf(lesson.pid)) expect(holders).toContain(worker);
     expect(lesson.output()).toContain('scheduling policy: none');
     // and connections are still served
     const client = await connectLines(lesson.url);

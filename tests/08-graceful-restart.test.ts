@@ -1,15 +1,11 @@
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive, type Load, type Reply, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf, isAlive, waitForGone } from '@cluster-course/shared/proc';
+import { isAlive, nodeChildrenOf, waitForGone } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('08');
-const workersOf = (pid: number) =>
-  childrenOf(pid)
-    .filter((p) => p.comm.startsWith('node'))
-    .map((p) => p.pid);
 
 /** The errors undici reports when the server closed a reused keep-alive socket. */
 function closedBySever(err: unknown): boolean {
@@ -74,7 +70,7 @@ describe('lesson 08: graceful shutdown', () => {
 describe('lesson 08: rolling restart on SIGHUP', () => {
   it('replaces every worker under continuous load with zero failed requests; the primary keeps its pid', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2' } });
-    const oldWorkers = workersOf(lesson.pid);
+    const oldWorkers = nodeChildrenOf(lesson.pid);
     expect(oldWorkers).toHaveLength(2);
     const isNew = (pid: number) => pid > 0 && !oldWorkers.includes(pid);
 
@@ -115,7 +111,7 @@ describe('lesson 08: rolling restart on SIGHUP', () => {
     }
     expect(await waitForGone(oldWorkers, 1_000)).toBe(true);
     expect(isAlive(lesson.pid)).toBe(true);
-    const newWorkers = workersOf(lesson.pid);
+    const newWorkers = nodeChildrenOf(lesson.pid);
     expect(newWorkers).toHaveLength(2);
     expect(newWorkers.some((pid) => oldWorkers.includes(pid))).toBe(false);
     expect(retries).toBeLessThanOrEqual(4);
@@ -147,7 +143,7 @@ describe('lesson 08: rolling restart on SIGHUP', () => {
 
   it('WORKERS=1: the restart still never leaves the port without a worker', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '1' } });
-    const [old] = workersOf(lesson.pid);
+    const [old] = nodeChildrenOf(lesson.pid);
     const load = startLoad(lesson.url, { lanes: 2, maxRequests: 20_000 });
     try {
       await load.succeeded(10);

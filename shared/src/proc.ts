@@ -1,7 +1,7 @@
 // Looking at processes by pid: is it alive, who are its children, which
 // processes are in a group. Linux reads /proc; elsewhere `ps` answers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProcInfo {
@@ -156,4 +156,31 @@ export function listeningPids(port: number): number[] | undefined {
     }
   }
   return [...pids].sort((a, b) => a - b);
+}
+
+/**
+ * Living children of `pid` that run Node.js: a primary's workers, without
+ * helpers such as tsx's esbuild service. (Node.js 24 names its main thread
+ * `MainThread`, so the process name alone no longer says `node`; on Linux we
+ * compare the executable instead.)
+ */
+export function nodeChildrenOf(pid: number): number[] {
+  let node: string | undefined;
+  try {
+    node = realpathSync(process.execPath);
+  } catch {
+    node = undefined;
+  }
+  return childrenOf(pid)
+    .filter((child) => {
+      if (hasProc && node) {
+        try {
+          return realpathSync(`/proc/${child.pid}/exe`) === node;
+        } catch {
+          return false;
+        }
+      }
+      return child.comm.startsWith('node');
+    })
+    .map((child) => child.pid);
 }

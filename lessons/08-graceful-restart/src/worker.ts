@@ -61,6 +61,12 @@ export function runWorker(): void {
   function drain(why: string): void {
     if (draining) return;
     draining = true;
+    if (!server.listening) {
+      // Stopped before it ever served (its listen may still be on its way to
+      // the primary): nothing to drain, nothing the primary could hand us.
+      log(`${why}: not serving yet; exiting`);
+      process.exit(0);
+    }
     log(`${why}: not accepting; ${inFlight} request(s) in flight`);
     server.close(() => {
       log('every connection closed; drained');
