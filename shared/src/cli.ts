@@ -12,6 +12,12 @@ import { startLesson } from './harness.ts';
 import { courseRoot, findLesson, type Lesson, listLessons } from './lessons.ts';
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+
+// `pnpm lessons | head -3` closes our stdout early: that is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const bold = (text: string) => (color ? styleText('bold', text) : text);
 
 function table(lessons: Lesson[]): string {
