@@ -18,7 +18,7 @@ import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
 const log = primaryLogger();
 
 interface Life {
-  forkedAt: number;
+  /** When its server started listening; unset until then. */
   listeningAt?: number;
 }
 
@@ -35,7 +35,7 @@ export function runPrimary(config: ServerEnv): void {
 
   function fork(why: string): void {
     const worker = cluster.fork();
-    alive.set(worker, { forkedAt: Date.now() });
+    alive.set(worker, {});
     log(`forked worker ${worker.id} (pid ${worker.process.pid}) ${why}`);
   }
 
