@@ -2,7 +2,8 @@
 //   1. stops accepting: server.close() (the primary sends it no new connections),
 //   2. lets the requests in flight finish,
 //   3. closes keep-alive connections as soon as they are idle, and answers
-//      `Connection: close` meanwhile, so no client reuses this process,
+//      `Connection: close` meanwhile, so no client reuses this process
+//      (src/connections.ts says which connections count as idle),
 //   4. when the last connection is closed, tells the primary `drained`; the
 //      primary then disconnects it and it exits.
 // Why not process.exit() right there? Under round-robin the primary may
@@ -13,8 +14,10 @@
 // The primary enforces a deadline on all of this.
 import cluster from 'node:cluster';
 import http from 'node:http';
+import net from 'node:net';
 import { listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { trackConnections } from './connections.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;
@@ -27,8 +30,6 @@ export function runWorker(): void {
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;
-      // The connection this request used may be idle now: close it.
-      if (draining) server.closeIdleConnections();
     });
     const reply = (status: number, text: string) => {
       res.setHeader('x-worker-id', id);
@@ -57,6 +58,7 @@ export function runWorker(): void {
     }
     return reply(404, 'not found');
   });
+  const connections = trackConnections(server);
 
   function drain(why: string): void {
     if (draining) return;
@@ -68,11 +70,15 @@ export function runWorker(): void {
       process.exit(0);
     }
     log(`${why}: not accepting; ${inFlight} request(s) in flight`);
-    server.close(() => {
+    // Stop accepting. We call net.Server's close() on purpose: http.Server's
+    // own close() also runs closeIdleConnections(), which would close
+    // connections whose first request has not been read yet (see
+    // src/connections.ts). We close the right ones ourselves, just after.
+    net.Server.prototype.close.call(server, () => {
       log('every connection closed; drained');
       if (process.connected) process.send?.({ type: 'drained' });
     });
-    server.closeIdleConnections();
+    connections.closeWaiting();
   }
 
   listenOrReport(server, { host: config.host, port: config.port });
