@@ -1,27 +1,16 @@
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { freshMany } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../lessons/07-scheduling-policy/src/measure.ts';
+import { measureSpread, summarize } from '../lessons/07-scheduling-policy/src/measure.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('07');
-
-async function spreadOf(url: string, connections: number, concurrency: number, workers: number) {
-  const replies = await freshMany(url, connections, concurrency);
-  const counts = new Map<number, number>();
-  for (const reply of replies) {
-    expect(reply.status).toBe(200);
-    counts.set(reply.workerId, (counts.get(reply.workerId) ?? 0) + 1);
-  }
-  return summarize(counts, workers, connections);
-}
 
 describe('lesson 07: scheduling policies', () => {
   it('rr: 400 fresh connections over 4 workers reach all of them, busiest / idlest at most 1.25', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '4', NODE_CLUSTER_SCHED_POLICY: 'rr' } });
     expect(lesson.output()).toContain('scheduling policy: rr (cluster.SCHED_RR)');
-    const spread = await spreadOf(lesson.url, 400, 2, 4);
+    const spread = await measureSpread(lesson.url, 400, 2, 4);
     expect(spread.perWorker).toHaveLength(4);
     expect(spread.maxOverMin).toBeLessThanOrEqual(1.25);
   });
@@ -29,7 +18,7 @@ describe('lesson 07: scheduling policies', () => {
   it('none: every one of 400 fresh connections is served, and the policy line says none', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '4', NODE_CLUSTER_SCHED_POLICY: 'none' } });
     expect(lesson.output()).toContain('scheduling policy: none (cluster.SCHED_NONE)');
-    const spread = await spreadOf(lesson.url, 400, 8, 4);
+    const spread = await measureSpread(lesson.url, 400, 8, 4);
     expect(spread.perWorker.reduce((sum, [, n]) => sum + n, 0)).toBe(400);
   });
 

@@ -1,6 +1,6 @@
 // Measuring the spread: open `connections` fresh connections, `concurrency`
 // at a time, one request each, and count which worker answered each.
-import { fresh } from '@cluster-course/shared/http';
+import { freshMany } from '@cluster-course/shared/http';
 
 export interface Spread {
   /** Connections per worker id, in id order. */
@@ -13,15 +13,10 @@ export interface Spread {
 
 export async function measureSpread(url: string, connections: number, concurrency: number, workers: number) {
   const counts = new Map<number, number>();
-  let next = 0;
-  async function lane() {
-    while (next < connections) {
-      next += 1;
-      const reply = await fresh(url);
-      counts.set(reply.workerId, (counts.get(reply.workerId) ?? 0) + 1);
-    }
+  for (const reply of await freshMany(url, connections, concurrency)) {
+    if (reply.status !== 200) throw new Error(`${url} answered ${reply.status}`);
+    counts.set(reply.workerId, (counts.get(reply.workerId) ?? 0) + 1);
   }
-  await Promise.all(Array.from({ length: concurrency }, lane));
   return summarize(counts, workers, connections);
 }
 

@@ -31,28 +31,27 @@ function number(name: string, raw: string | undefined, fallback: number, min: nu
   return value;
 }
 
-let parsed: ReturnType<typeof parseOptions>;
+/** The command line; a bad option is one line and exit 2, like bad env. */
 function parseOptions() {
-  return parseArgs({
-    options: {
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      connections: { type: 'string' },
-      workers: { type: 'string' },
-      route: { type: 'string', default: 'all' },
-      'cpu-ms': { type: 'string' },
-      targets: { type: 'string' },
-      out: { type: 'string' },
-      quick: { type: 'boolean', default: false },
-    },
-  });
+  try {
+    return parseArgs({
+      options: {
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        workers: { type: 'string' },
+        route: { type: 'string', default: 'all' },
+        'cpu-ms': { type: 'string' },
+        targets: { type: 'string' },
+        out: { type: 'string' },
+        quick: { type: 'boolean', default: false },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
 }
-try {
-  parsed = parseOptions();
-} catch (err) {
-  fail((err as Error).message);
-}
-const { values } = parsed;
+const { values } = parseOptions();
 const quick = values.quick;
 const options = {
   duration: number('duration', values.duration, quick ? 1 : 5, 0.5, 600),
