@@ -75,7 +75,8 @@ describe('lesson 06: sharing a net server port', () => {
     await client.closed;
     const exit = await exitPromise;
     expect(exit).toMatchObject({ code: 0, signal: null });
-    expect(exit.ms).toBeLessThan(3_000);
+    // Each worker left on its own: the 4 s SIGKILL safety net was not needed.
+    expect(lesson.output()).not.toMatch(/SIGKILL/);
   });
 
   it('NODE_CLUSTER_SCHED_POLICY=fair exits 2 with one line', async () => {

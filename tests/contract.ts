@@ -1,12 +1,12 @@
-// The lesson contract (../shared/COURSE.md), as tests every lesson runs from
+// The lesson contract (the root README's "The lesson contract"), as tests every lesson runs from
 // its own test file: bad environment, ready line, identity headers, SIGINT /
 // SIGTERM, SIGKILL of the primary, port in use.
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer, type Server } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { waitForGone } from '@cluster-course/shared/proc';
+import { waitForGone, waitForGroupGone } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 
 export interface ContractOptions {
@@ -16,6 +16,20 @@ export interface ContractOptions {
   protocol?: 'http' | 'tcp';
   /** Path whose answer must carry the identity headers. */
   identityPath?: string;
+  /**
+   * The lesson opens its port only once every worker is ready (lesson 05's
+   * broker), so a port in use cannot meet a worker that is still starting.
+   */
+  portOpensAfterWorkers?: boolean;
+}
+
+/** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
+const RACE_MS = 2_500;
+const held = /\[test hook\] worker \d+ \(pid \d+\) held before its code runs/;
+
+/** Distinct pids the lesson's output names, e.g. `(pid 123)`: every process it started. */
+function pidsNamed(output: string): Set<string> {
+  return new Set([...output.matchAll(/\(pid (\d+)\)/g)].map((m) => m[1] ?? ''));
 }
 
 const badEnvironments: [string, string][] = [
@@ -79,19 +93,89 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       expect(await waitForGone(pids, 3_000)).toBe(true);
     });
 
-    it('a port in use: one line naming the port, exit 1 within 5 s, no respawn loop', async () => {
-      const blocker = createServer();
-      blocker.listen(0, '127.0.0.1');
-      await once(blocker, 'listening');
-      const port = (blocker.address() as { port: number }).port;
+    it('a port in use (WORKERS=4): one line naming the port, exit 1 within 5 s, no respawn loop, nothing left', async () => {
+      const port = await blockPort();
       try {
-        const { exit, stderr } = await runLesson(dir, { env: { ...env, PORT: String(port) }, timeoutMs: 5_000 });
+        const lesson = await startLesson(dir, {
+          env: { ...env, WORKERS: '4', PORT: String(port) },
+          waitForReady: false,
+        });
+        const exit = await lesson.waitForExit(5_000);
         expect(exit.code).toBe(1);
-        expect(stderr.filter((line) => line.trim())).toHaveLength(1);
-        expect(stderr[0]).toContain(String(port));
+        expect(lesson.stderr().filter((line) => line.trim())).toHaveLength(1);
+        expect(lesson.stderr()[0]).toContain(String(port));
+        // No respawn loop: no more processes than the primary and its 4 workers ever ran.
+        expect(pidsNamed(lesson.output()).size).toBeLessThanOrEqual(5);
+        expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);
       } finally {
-        blocker.close();
+        await closePort(port);
       }
     });
+
+    // The race of a stop with a start, forced: worker 2 is held before its
+    // code runs (shared/src/hold-worker.ts) when the stop begins.
+    describe('a stop that meets a worker still starting', () => {
+      it(`SIGTERM: every process gone within ${RACE_MS} ms, exit code 0`, async () => {
+        const lesson = await startLesson(dir, { env, holdWorker: 2, waitForReady: false });
+        await lesson.waitForLine(held);
+        const pids = lesson.members().map((p) => p.pid);
+        const sent = Date.now();
+        lesson.signal('SIGTERM');
+        expect(await lesson.waitForExit(5_000)).toMatchObject({ code: 0, signal: null });
+        expect(await waitForGone(pids, 5_000)).toBe(true);
+        expect(Date.now() - sent).toBeLessThan(RACE_MS);
+      });
+
+      it.skipIf(options.portOpensAfterWorkers)(
+        `a port in use: one line naming the port, exit 1 within ${RACE_MS} ms of it`,
+        async () => {
+          const port = await blockPort();
+          try {
+            const lesson = await startLesson(dir, {
+              env: { ...env, PORT: String(port) },
+              holdWorker: 2,
+              waitForReady: false,
+            });
+            // Worker 2 can never listen, so the stop meets it still starting
+            // (held, or not even that far yet).
+            await lesson.waitForLine(new RegExp(`port ${port} is already in use`));
+            const seen = Date.now();
+            expect(await lesson.waitForExit(5_000)).toMatchObject({ code: 1, signal: null });
+            expect(Date.now() - seen).toBeLessThan(RACE_MS);
+            expect(lesson.stderr().filter((line) => line.trim())).toHaveLength(1);
+            expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);
+          } finally {
+            await closePort(port);
+          }
+        },
+      );
+
+      it(`SIGTERM right after the primary's first line, before any worker listens: all gone within ${RACE_MS} ms`, async () => {
+        const lesson = await startLesson(dir, { env, waitForReady: false });
+        await lesson.waitForLine(/./);
+        const sent = Date.now();
+        lesson.signal('SIGTERM');
+        await lesson.waitForExit(5_000);
+        expect(await waitForGroupGone(lesson.pid, 5_000)).toBe(true);
+        expect(Date.now() - sent).toBeLessThan(RACE_MS);
+      });
+    });
   });
+}
+
+const blockers = new Map<number, Server>();
+
+/** Holds a free port on 127.0.0.1 and returns its number. */
+async function blockPort(): Promise<number> {
+  const blocker = createServer().listen(0, '127.0.0.1');
+  await once(blocker, 'listening');
+  const { port } = blocker.address() as AddressInfo;
+  blockers.set(port, blocker);
+  return port;
+}
+
+async function closePort(port: number): Promise<void> {
+  const blocker = blockers.get(port);
+  blockers.delete(port);
+  if (blocker) await new Promise((resolve) => blocker.close(resolve));
 }

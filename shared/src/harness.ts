@@ -12,6 +12,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from './lifeline.ts';
 import { groupMembers, waitForGroupGone } from './proc.ts';
 
@@ -28,6 +29,11 @@ export interface StartOptions {
   readyTimeoutMs?: number;
   /** Mirror the lesson's output onto ours (the runner uses this). */
   echo?: boolean;
+  /**
+   * Tests only: hold the worker with this id before its code runs (see
+   * hold-worker.ts). It prints one `held before its code runs` line.
+   */
+  holdWorker?: number;
 }
 
 export interface ExitInfo {
@@ -43,6 +49,8 @@ export interface OutputLine {
 }
 
 const live = new Set<LessonProcess>();
+/** Read by hold-worker.ts (which is only ever loaded with --import, never imported). */
+const HOLD_ENV = 'CLUSTER_COURSE_HOLD_WORKER';
 
 export class LessonProcess {
   readonly pid: number;
@@ -272,7 +280,9 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', join(dir, entry), ...args], {
+  const hook = options.holdWorker ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
+  if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
+  const child = spawn(process.execPath, ['--import', 'tsx', ...hook, join(dir, entry), ...args], {
     cwd: dir,
     env,
     detached: true,

@@ -11,3 +11,4 @@ export {
   listenOrReport,
 } from './listen-error.ts';
 export { announceReady, type Logger, primaryLogger, urlOf, workerLogger } from './log.ts';
+export { ignoreTerminalCtrlC, type StopWorkersOptions, stopWorkers } from './stop-workers.ts';

@@ -17,11 +17,11 @@ export function runPrimary(): void {
 
   // 'listening' fires in the primary once per worker whose server is bound.
   // When all of them are, the cluster is ready: print the ready line.
-  let listening = 0;
+  const listening = new Set<Worker>();
   cluster.on('listening', (worker, address) => {
     log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, address.port)}`);
-    listening += 1;
-    if (listening === config.workers) {
+    listening.add(worker);
+    if (listening.size === config.workers) {
       announceReady(urlOf('http', config.host, address.port), `${config.workers} workers`);
     }
   });
@@ -33,10 +33,22 @@ export function runPrimary(): void {
     stopping = true;
     exitCode = code;
     log(`${reason}: stopping ${alive.size} workers`);
-    // disconnect(): the worker closes its server, finishes open requests,
-    // then exits on its own. A worker too slow about it is killed, so a
-    // stop never hangs.
-    for (const worker of alive) worker.disconnect();
+    for (const worker of alive) {
+      if (listening.has(worker)) {
+        // disconnect(): the worker closes its server, finishes open
+        // requests, then exits on its own.
+        worker.disconnect();
+      } else {
+        // Still starting: it has accepted nothing, so there is nothing to
+        // finish. And it may not have run our code yet (ES modules load
+        // asynchronously, so its event loop runs first): a disconnect would
+        // arrive before its handlers exist, and it would go on to listen()
+        // and serve. End it now.
+        worker.process.kill('SIGTERM');
+      }
+    }
+    // The safety net, not the plan: a worker too slow to finish is killed,
+    // so a stop never hangs.
     setTimeout(() => {
       for (const worker of alive) worker.process.kill('SIGKILL');
     }, 4_000).unref();
@@ -44,6 +56,7 @@ export function runPrimary(): void {
 
   cluster.on('exit', (worker, code, signal) => {
     alive.delete(worker);
+    listening.delete(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
     // This lesson does not replace workers (lesson 02 does). With none
     // left there is nothing to serve with.

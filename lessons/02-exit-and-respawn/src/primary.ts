@@ -11,6 +11,7 @@ import {
   isListenFailed,
   primaryLogger,
   type ServerEnv,
+  stopWorkers,
   urlOf,
 } from '@cluster-course/shared';
 import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
@@ -68,10 +69,7 @@ export function runPrimary(config: ServerEnv): void {
     const name = `worker ${worker.id} (pid ${worker.process.pid})`;
     log(`${name} ${how} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
 
-    if (stopping) {
-      if (alive.size === 0) finish();
-      return;
-    }
+    if (stopping) return; // stopAll() exits once every worker has
 
     const decision = decide({
       code,
@@ -109,16 +107,15 @@ export function runPrimary(config: ServerEnv): void {
     }
   });
 
+  // The stop of lesson 01 (listening workers disconnect, workers still
+  // starting get SIGTERM), from shared/src/stop-workers.ts.
   function stopAll(reason: string, code: number): void {
     if (stopping) return;
     stopping = true;
     exitCode = code;
-    if (alive.size === 0) finish();
     log(`${reason}: stopping ${alive.size} workers`);
-    for (const worker of alive.keys()) worker.disconnect();
-    setTimeout(() => {
-      for (const worker of alive.keys()) worker.process.kill('SIGKILL');
-    }, 4_000).unref();
+    const isListening = (worker: Worker) => alive.get(worker)?.listeningAt !== undefined;
+    void stopWorkers(alive.keys(), { isListening }).then(finish);
   }
 
   function finish(): never {

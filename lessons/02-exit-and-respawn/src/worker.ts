@@ -5,7 +5,7 @@
 //   CRASH_ON_START=1     throws before it even listens
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 export function runWorker(): void {
@@ -60,6 +60,5 @@ export function runWorker(): void {
   });
 
   listenOrReport(server, { host: config.host, port: config.port });
-  // Ctrl-C reaches every process in the terminal's group; the primary leads the stop.
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

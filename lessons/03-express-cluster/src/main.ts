@@ -4,7 +4,7 @@
 // same app. Nothing in the app had to change to be clustered.
 import cluster from 'node:cluster';
 import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
-import { workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, workerLogger } from '@cluster-course/shared';
 import { serve } from './app.ts';
 import { config } from './config.ts';
 
@@ -13,6 +13,5 @@ if (cluster.isPrimary) {
 } else {
   workerLogger(cluster.worker?.id ?? 0)(`Worker ${process.pid} started`);
   serve();
-  // Ctrl-C reaches every process of the terminal's group; the primary leads the stop.
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

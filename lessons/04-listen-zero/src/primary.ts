@@ -2,7 +2,7 @@
 // the port its server really got, as the worker reports it. With
 // PORT_MODE=shared they are all the same; with per-worker, all different.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
+import { announceReady, holdLifeline, isListenFailed, primaryLogger, stopWorkers, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 const log = primaryLogger();
@@ -30,15 +30,15 @@ export function runPrimary(): void {
 
   let stopping = false;
   let exitCode = 0;
+  // Lesson 01's stop, from shared/: workers that reported their port
+  // disconnect (and close their server, see src/worker.ts); the others are
+  // still starting and get SIGTERM.
   function stop(reason: string, code: number): void {
     if (stopping) return;
     stopping = true;
     exitCode = code;
     log(`${reason}: stopping ${alive.size} workers`);
-    for (const worker of alive) worker.disconnect();
-    setTimeout(() => {
-      for (const worker of alive) worker.process.kill('SIGKILL');
-    }, 4_000).unref();
+    void stopWorkers(alive, { isListening: (worker) => ports.has(worker) }).then(() => process.exit(exitCode));
   }
   function fail(line: string): void {
     if (stopping) return;
@@ -50,7 +50,6 @@ export function runPrimary(): void {
     alive.delete(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
     if (!stopping) stop('a worker exited', 1);
-    if (alive.size === 0) process.exit(exitCode);
   });
 
   process.on('SIGINT', () => stop('SIGINT', 0));

@@ -16,7 +16,7 @@
 // primary its real port itself, and closes its server itself on disconnect.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 export function runWorker(): void {
@@ -51,5 +51,5 @@ export function runWorker(): void {
   } else {
     listenOrReport(server, { host: config.host, port: 0, exclusive: true });
   }
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

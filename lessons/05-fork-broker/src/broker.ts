@@ -5,7 +5,7 @@
 // long, 503 when no worker is ready. Dead workers are replaced with lesson
 // 02's policy (backoff on failed starts, give up after 5 in a row).
 import { type ChildProcess, fork } from 'node:child_process';
-import { EventEmitter } from 'node:events';
+import { EventEmitter, once } from 'node:events';
 import { decide, describeExit } from '@cluster-course/02-exit-and-respawn/exit-policy';
 import type { Logger } from '@cluster-course/shared';
 import { isWorkerMessage, type RequestMessage } from './protocol.ts';
@@ -230,7 +230,11 @@ export class Broker extends EventEmitter {
     if (this.#workers.size === 0) return;
     const exited = waitFor(this, 'all-exited', 2_000);
     for (const worker of this.#workers.values()) {
-      if (worker.proc.connected) worker.proc.disconnect();
+      // A ready worker exits when its channel closes. One not ready yet may
+      // still be loading its code, before its 'disconnect' handler exists:
+      // it would miss the event, so it gets SIGTERM (it holds no request).
+      if (worker.readyAt !== undefined && worker.proc.connected) worker.proc.disconnect();
+      else worker.proc.kill('SIGTERM');
     }
     if (!(await exited)) {
       for (const worker of this.#workers.values()) worker.proc.kill('SIGKILL');
@@ -241,15 +245,8 @@ export class Broker extends EventEmitter {
 
 /** Resolves true on `event`, false after `ms`. */
 function waitFor(emitter: EventEmitter, event: string, ms: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      emitter.off(event, done);
-      resolve(false);
-    }, ms);
-    function done() {
-      clearTimeout(timer);
-      resolve(true);
-    }
-    emitter.once(event, done);
-  });
+  return once(emitter, event, { signal: AbortSignal.timeout(ms) }).then(
+    () => true,
+    () => false,
+  );
 }

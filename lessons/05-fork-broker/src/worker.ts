@@ -6,7 +6,7 @@
 //   GET  /hang            never replies (the primary answers 504)
 //   POST /crash           dies while handling it (the primary answers 502)
 //   GET  /misbehave       sends malformed messages first, then the reply
-import { workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, workerLogger } from '@cluster-course/shared';
 import { isRequest, type ReplyMessage, type RequestMessage, type WorkerMessage } from './protocol.ts';
 
 const id = Number(process.env.BROKER_WORKER_ID ?? 0);
@@ -75,8 +75,7 @@ process.on('message', (message) => {
 // primary would leave us running forever. The IPC channel closing is our
 // signal that the primary is gone (or wants us gone).
 process.on('disconnect', () => process.exit(0));
-// Ctrl-C reaches every process of the terminal's group; the primary leads the stop.
-process.on('SIGINT', () => {});
+ignoreTerminalCtrlC();
 
 // Only now can we receive requests: tell the primary.
 send({ type: 'ready' } satisfies WorkerMessage);

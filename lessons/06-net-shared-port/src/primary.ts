@@ -1,7 +1,7 @@
 // The primary: forks the workers, says which scheduling policy is in force,
 // and once all listen, shows who holds the listening socket.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
+import { announceReady, holdLifeline, isListenFailed, primaryLogger, stopWorkers, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { describeOwners } from './owners.ts';
 
@@ -27,10 +27,11 @@ export function runPrimary(): void {
     names.set(worker.process.pid ?? 0, `worker ${worker.id}`);
   }
 
-  let listening = 0;
+  const listening = new Set<Worker>();
   cluster.on('listening', (worker, address) => {
     log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('tcp', config.host, address.port)}`);
-    if (++listening === config.workers) {
+    listening.add(worker);
+    if (listening.size === config.workers) {
       log(describeOwners(address.port, names));
       announceReady(urlOf('tcp', config.host, address.port), `${config.workers} workers, policy ${policy}`);
     }
@@ -38,22 +39,26 @@ export function runPrimary(): void {
 
   let stopping = false;
   let exitCode = 0;
+  // Lesson 01's stop, from shared/, with this lesson's graceful step: a
+  // listening worker gets 'shutdown' (it says bye to its clients first, see
+  // src/worker.ts). A worker still starting gets SIGTERM: its message
+  // handler may not exist yet, and a message sent now would be lost.
   function stopAll(reason: string, code: number): void {
     if (stopping) return;
     stopping = true;
     exitCode = code;
     log(`${reason}: stopping ${alive.size} workers`);
-    for (const worker of alive) worker.send('shutdown');
-    setTimeout(() => {
-      for (const worker of alive) worker.process.kill('SIGKILL');
-    }, 4_000).unref();
+    void stopWorkers(alive, {
+      isListening: (worker) => listening.has(worker),
+      graceful: (worker) => worker.send('shutdown'),
+    }).then(() => process.exit(exitCode));
   }
 
   cluster.on('exit', (worker, code, signal) => {
     alive.delete(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
+    listening.delete(worker);
     if (!stopping) stopAll('a worker exited', 1);
-    if (alive.size === 0) process.exit(exitCode);
   });
 
   cluster.on('message', (_worker, message) => {

@@ -4,7 +4,7 @@
 // goes through the primary.
 import cluster from 'node:cluster';
 import net from 'node:net';
-import { listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config, MAX_LINE_BYTES } from './config.ts';
 
 export function runWorker(): void {
@@ -53,5 +53,5 @@ export function runWorker(): void {
     for (const socket of open) socket.end('bye: server shutting down\n');
     cluster.worker?.disconnect();
   });
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

@@ -2,7 +2,7 @@
 // closes its connection, so each request is one connection to be scheduled.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 export function runWorker(): void {
@@ -21,5 +21,5 @@ export function runWorker(): void {
     res.end(`Hello from worker ${id} (pid ${process.pid})\n`);
   });
   listenOrReport(server, { host: config.host, port: config.port });
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

@@ -15,7 +15,7 @@
 import cluster from 'node:cluster';
 import http from 'node:http';
 import net from 'node:net';
-import { listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { trackConnections } from './connections.ts';
 
@@ -88,6 +88,5 @@ export function runWorker(): void {
   });
   // `kill <worker pid>` or a SIGTERM to the whole process group: same drain.
   process.on('SIGTERM', () => drain('SIGTERM'));
-  // Ctrl-C reaches every process of the terminal's group; the primary leads.
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }

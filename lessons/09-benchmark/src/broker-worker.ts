@@ -1,5 +1,6 @@
 // A worker of the broker target: lesson 05's protocol, this lesson's routes.
 import { isRequest, type ReplyMessage } from '@cluster-course/05-fork-broker/protocol';
+import { ignoreTerminalCtrlC } from '@cluster-course/shared';
 import { route } from './routes.ts';
 
 const id = Number(process.env.BROKER_WORKER_ID ?? 0);
@@ -11,5 +12,5 @@ process.on('message', (message) => {
   if (process.connected) process.send?.(reply);
 });
 process.on('disconnect', () => process.exit(0));
-process.on('SIGINT', () => {});
+ignoreTerminalCtrlC();
 if (process.connected) process.send?.({ type: 'ready' });

@@ -8,7 +8,7 @@ import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
 import { runBrokerServer } from '@cluster-course/05-fork-broker/server';
-import { listenOrReport } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { createBenchServer } from './http-worker.ts';
 import { runReusePortPrimary, runReusePortWorker } from './reuseport.ts';
@@ -23,7 +23,7 @@ switch (config.target) {
       runPrimary(config);
     } else {
       listenOrReport(createBenchServer(cluster.worker?.id ?? 0), { host: config.host, port: config.port });
-      process.on('SIGINT', () => {});
+      ignoreTerminalCtrlC();
     }
     break;
   case 'broker':

@@ -11,9 +11,11 @@ import { once } from 'node:events';
 import {
   announceReady,
   holdLifeline,
+  ignoreTerminalCtrlC,
   isListenFailed,
   listenOrReport,
   primaryLogger,
+  stopWorkers,
   urlOf,
 } from '@cluster-course/shared';
 import { config } from './config.ts';
@@ -29,7 +31,7 @@ export function runReusePortWorker(): void {
   // The primary does not know this socket: close it ourselves when told to go.
   cluster.worker?.once('disconnect', () => server.close());
   listenOrReport(server, { host: config.host, port, exclusive: true, reusePort: true });
-  process.on('SIGINT', () => {});
+  ignoreTerminalCtrlC();
 }
 
 export async function runReusePortPrimary(): Promise<void> {
@@ -37,18 +39,14 @@ export async function runReusePortPrimary(): Promise<void> {
   log(`Primary ${process.pid}: ${config.workers} workers, each with its own SO_REUSEPORT socket`);
   holdLifeline();
   const alive = new Set<Worker>();
+  const listening = new Set<Worker>();
   let stopping = false;
+  // Lesson 01's stop, from shared/: listening workers disconnect (and close
+  // their own socket), workers still starting get SIGTERM.
   const stop = (code: number) => {
     if (stopping) return;
     stopping = true;
-    if (alive.size === 0) process.exit(code);
-    for (const worker of alive) worker.disconnect();
-    cluster.on('exit', () => {
-      if (alive.size === 0) process.exit(code);
-    });
-    setTimeout(() => {
-      for (const worker of alive) worker.process.kill('SIGKILL');
-    }, 4_000).unref();
+    void stopWorkers(alive, { isListening: (worker) => listening.has(worker) }).then(() => process.exit(code));
   };
   cluster.on('exit', (worker) => alive.delete(worker));
   cluster.on('message', (_worker, message) => {
@@ -67,6 +65,7 @@ export async function runReusePortPrimary(): Promise<void> {
     const [message] = (await once(worker, 'message')) as [{ type?: string; port?: number }];
     if (message?.type !== 'listening' || typeof message.port !== 'number') return;
     port = message.port;
+    listening.add(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, port)}`);
   }
   if (!stopping) announceReady(urlOf('http', config.host, port), `${config.workers} workers, TARGET=reuseport`);

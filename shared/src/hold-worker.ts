@@ -1,0 +1,25 @@
+// A test hook; no lesson uses it. It holds one worker before the lesson's
+// code runs in it, as a slow start would (a large dependency tree, a cold
+// disk, a busy machine), so a test can begin a stop at exactly that moment
+// instead of hoping to hit it.
+//
+// The harness loads it with `--import` when a test asks for it
+// (startLesson(dir, { holdWorker: 2 })). Cluster workers and forked children
+// inherit the primary's execArgv, so it runs in every process of the lesson
+// and holds only the one whose id is CLUSTER_COURSE_HOLD_WORKER: a cluster
+// worker's id, or lesson 05's BROKER_WORKER_ID.
+//
+// Held, the process is what a starting worker is: alive, its event loop
+// running (IPC messages are handled by Node.js itself, as while ES modules
+// load), none of the lesson's handlers attached yet. It never continues:
+// only a signal ends it.
+import cluster from 'node:cluster';
+
+const wanted = Number(process.env.CLUSTER_COURSE_HOLD_WORKER);
+const id = cluster.isWorker ? cluster.worker?.id : Number(process.env.BROKER_WORKER_ID);
+
+if (wanted > 0 && id === wanted) {
+  process.stdout.write(`[test hook] worker ${id} (pid ${process.pid}) held before its code runs\n`);
+  setInterval(() => {}, 60_000); // keeps the event loop, and so the process, alive
+  await new Promise(() => {});
+}
