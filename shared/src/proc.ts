@@ -111,14 +111,8 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
   }
 }
 
-/**
- * Pids holding a TCP socket in LISTEN state on `port`, as `lsof -i :port`
- * or `ss -ltnp` would show them. Linux only (reads /proc/net/tcp{,6} for the
- * socket inodes, then every /proc/<pid>/fd for links to them); elsewhere
- * returns undefined.
- */
-export function listeningPids(port: number): number[] | undefined {
-  if (!hasProc) return undefined;
+/** Inodes of the TCP sockets in /proc/net/tcp{,6} whose fields pass `test`. */
+function tcpSocketInodes(test: (local: number, remote: number, state: string) => boolean): Set<string> {
   const inodes = new Set<string>();
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     let text = '';
@@ -130,11 +124,15 @@ export function listeningPids(port: number): number[] | undefined {
     for (const line of text.split('\n').slice(1)) {
       // sl local_address rem_address st ... inode
       const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      if (!local || fields[3] !== '0A') continue; // 0A = LISTEN
-      if (Number.parseInt(local.split(':')[1] ?? '', 16) === port && fields[9]) inodes.add(fields[9]);
+      const port = (address: string | undefined) => Number.parseInt(address?.split(':')[1] ?? '', 16);
+      if (fields[9] && test(port(fields[1]), port(fields[2]), fields[3] ?? '')) inodes.add(fields[9]);
     }
   }
+  return inodes;
+}
+
+/** Pids with a file descriptor open on one of these socket inodes. */
+function pidsHolding(inodes: Set<string>): number[] {
   const pids = new Set<number>();
   if (inodes.size === 0) return [];
   for (const name of readdirSync('/proc')) {
@@ -147,8 +145,7 @@ export function listeningPids(port: number): number[] | undefined {
     }
     for (const fd of fds) {
       try {
-        const target = readlinkSync(`/proc/${name}/fd/${fd}`);
-        const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${name}/fd/${fd}`))?.[1];
         if (inode && inodes.has(inode)) pids.add(Number(name));
       } catch {
         // the fd closed meanwhile
@@ -156,6 +153,31 @@ export function listeningPids(port: number): number[] | undefined {
     }
   }
   return [...pids].sort((a, b) => a - b);
+}
+
+/**
+ * Pids holding a TCP socket in LISTEN state on `port`, as `lsof -i :port`
+ * or `ss -ltnp` would show them. Linux only (reads /proc/net/tcp{,6} for the
+ * socket inodes, then every /proc/<pid>/fd for links to them); elsewhere
+ * returns undefined.
+ */
+export function listeningPids(port: number): number[] | undefined {
+  if (!hasProc) return undefined;
+  return pidsHolding(tcpSocketInodes((local, _remote, state) => local === port && state === '0A')); // 0A: LISTEN
+}
+
+/**
+ * Pids holding the server's end of established TCP connections on
+ * `serverPort`: all of them, or only the one whose peer (the client's local
+ * port) is `clientPort`. Under round-robin the primary holds a connection
+ * from accept() until a worker has taken it, then the worker does. Linux
+ * only; elsewhere undefined.
+ */
+export function connectionHolders(serverPort: number, clientPort?: number): number[] | undefined {
+  if (!hasProc) return undefined;
+  const established = (local: number, remote: number, state: string) =>
+    local === serverPort && (clientPort === undefined || remote === clientPort) && state === '01';
+  return pidsHolding(tcpSocketInodes(established));
 }
 
 /**

@@ -1,9 +1,9 @@
 // The primary keeps the pool full, carefully. For every worker that exits it
 // logs how (signal, error code or clean, and exitedAfterDisconnect), then
 // decides with src/exit-policy.ts: replace it, let the pool shrink, or, when
-// workers keep dying as they start, stop instead of forking forever.
-//
-// Lesson 03 reuses this primary for its Express workers.
+// workers keep dying as they start, stop instead of forking forever. A worker
+// that crashes safely (src/safe-crash.ts) says so first: it is replaced then.
+// Lessons 03, 07 and 09 reuse this primary.
 import cluster, { type Worker } from 'node:cluster';
 import {
   announceReady,
@@ -15,12 +15,15 @@ import {
   urlOf,
 } from '@cluster-course/shared';
 import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
+import { CRASH_ACK, isCrashing } from './safe-crash.ts';
 
 const log = primaryLogger();
 
 interface Life {
   /** When its server started listening; unset until then. */
   listeningAt?: number;
+  /** It reported a safe crash (src/safe-crash.ts) and is on its way out. */
+  crashing?: boolean;
 }
 
 export function runPrimary(config: ServerEnv): void {
@@ -65,12 +68,28 @@ export function runPrimary(config: ServerEnv): void {
   cluster.on('exit', (worker, code, signal) => {
     const life = alive.get(worker);
     alive.delete(worker);
-    const how = describeExit(code, signal);
     const name = `worker ${worker.id} (pid ${worker.process.pid})`;
-    log(`${name} ${how} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
-
+    log(`${name} ${describeExit(code, signal)} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
     if (stopping) return; // stopAll() exits once every worker has
+    // A safe crash was decided on when the worker reported it (below).
+    if (life?.crashing) return log(`${name} had reported its crash; it was handled then`);
+    decideAndAct(worker, life, code, signal);
+  });
 
+  // The safe crash (src/safe-crash.ts): the worker has stopped accepting and
+  // is about to exit with `code`. Start its replacement now, start-then-stop,
+  // then answer: every connection sent to it before this answer is read.
+  cluster.on('message', (worker, message) => {
+    const life = alive.get(worker);
+    if (!isCrashing(message) || !life || life.crashing) return;
+    life.crashing = true;
+    log(`worker ${worker.id} (pid ${worker.process.pid}) is crashing (${message.error}); out of the rotation`);
+    if (!stopping) decideAndAct(worker, life, message.code, null);
+    if (worker.isConnected()) worker.send(CRASH_ACK);
+  });
+
+  /** A worker is lost: decide with src/exit-policy.ts, and act on it. */
+  function decideAndAct(worker: Worker, life: Life | undefined, code: number | null, signal: string | null): void {
     const decision = decide({
       code,
       signal,
@@ -79,12 +98,10 @@ export function runPrimary(config: ServerEnv): void {
       failedStartsInARow,
     });
     failedStartsInARow = decision.failedStartsInARow;
-
+    const { why } = decision;
     switch (decision.action) {
       case 'replace':
-        log(
-          `replacing worker ${worker.id} ${decision.delayMs ? `in ${decision.delayMs} ms` : 'now'} (${decision.why})`,
-        );
+        log(`replacing worker ${worker.id} ${decision.delayMs ? `in ${decision.delayMs} ms` : 'now'} (${why})`);
         pendingReplacements += 1;
         setTimeout(() => {
           pendingReplacements -= 1;
@@ -92,7 +109,7 @@ export function runPrimary(config: ServerEnv): void {
         }, decision.delayMs);
         break;
       case 'keep-shrunk':
-        log(`not replacing worker ${worker.id}: ${decision.why}; ${alive.size} left`);
+        log(`not replacing worker ${worker.id}: ${why}; ${alive.size} left`);
         if (alive.size === 0 && pendingReplacements === 0) {
           log('the last worker left cleanly; nothing left to serve with');
           exitCode = 0;
@@ -101,11 +118,11 @@ export function runPrimary(config: ServerEnv): void {
         break;
       case 'give-up':
         // The one line that says why, then a clean stop with exit code 1.
-        process.stderr.write(`giving up: ${decision.why} (the last one ${how}); not forking any more\n`);
+        process.stderr.write(`giving up: ${why} (the last one ${describeExit(code, signal)}); not forking any more\n`);
         stopAll('crash loop', 1);
         break;
     }
-  });
+  }
 
   // The stop of lesson 01 (listening workers disconnect, workers still
   // starting get SIGTERM), from shared/src/stop-workers.ts.
@@ -118,11 +135,10 @@ export function runPrimary(config: ServerEnv): void {
     void stopWorkers(alive.keys(), { isListening }).then(finish);
   }
 
-  function finish(): never {
+  const finish = (): never => {
     log(`exiting with code ${exitCode}`);
     process.exit(exitCode);
-  }
-
+  };
   cluster.on('message', (_worker, message) => {
     if (!isListenFailed(message) || stopping) return;
     process.stderr.write(`${message.message}\n`);

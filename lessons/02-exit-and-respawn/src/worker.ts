@@ -1,12 +1,16 @@
 // A worker with ways to break it on purpose, so the primary's exit handling
 // can be watched:
-//   POST /crash          an uncaught exception, right after the response
+//   POST /crash          an uncaught exception, right after the response,
+//                        handled by the safe crash (src/safe-crash.ts)
+//   POST /crash?unsafe=1 the same exception with no handler: Node's default,
+//                        print and exit 1 at once (it can strand a connection)
 //   POST /exit?code=N    responds, then process.exit(N)
 //   CRASH_ON_START=1     throws before it even listens
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { crashSafely } from './safe-crash.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;
@@ -32,11 +36,13 @@ export function runWorker(): void {
       return reply(200, `Hello from worker ${id} (pid ${process.pid})`);
     }
     if (url.pathname === '/crash' && req.method === 'POST') {
+      const unsafe = url.searchParams.get('unsafe') === '1';
       // This process is about to die: tell the client not to reuse the connection.
       res.setHeader('connection', 'close');
-      reply(200, `worker ${id} (pid ${process.pid}) will now throw an uncaught exception`);
+      reply(200, `worker ${id} (pid ${process.pid}) will now throw an uncaught exception${unsafe ? ' (unsafe)' : ''}`);
       res.once('finish', () => {
-        log('POST /crash: throwing');
+        log(`POST /crash${unsafe ? '?unsafe=1' : ''}: throwing`);
+        if (unsafe) process.removeAllListeners('uncaughtException');
         setImmediate(() => {
           throw new Error(`POST /crash: worker ${id} crashes on purpose`);
         });
@@ -59,6 +65,7 @@ export function runWorker(): void {
     return reply(404, 'not found');
   });
 
+  crashSafely(server, log);
   listenOrReport(server, { host: config.host, port: config.port });
   ignoreTerminalCtrlC();
 }
