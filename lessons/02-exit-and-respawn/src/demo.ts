@@ -72,3 +72,6 @@ try {
 } finally {
   await lesson.dispose();
 }
+
+if (process.platform === 'linux') await import('./demo-stranded.ts');
+else say('\n(The stranded-connection part of this demo reads /proc: Linux only.)');
