@@ -1,13 +1,12 @@
-// pnpm soak [N] [--busy] [--run-minutes M] [-- vitest args]
-//
-// Runs the test suite (or what the vitest args select) N times in a row,
-// default 10, and says which tests failed in any run. One green run proves
-// little on a 2-core machine; a flaky test is a bug, and this finds it.
+// pnpm soak [N] [--busy] [--run-minutes M] [-- vitest args]: runs the test
+// suite (or what the vitest args select) N times in a row, default 10, and
+// says which tests failed in any run. One green run proves little on a
+// 2-core machine; a flaky test is a bug, and this finds it.
 //   --busy           one CPU hog per core alongside, as on a loaded machine
 //   --run-minutes M  a run still going after M minutes (default 10) is
 //                    stopped and counted as failed, so a soak always ends
-// After each run, a process of this checkout still running fails the run.
-// Exit code 0 only when every run was green.
+// A run that leaves a process of this checkout running fails. Exit code 0
+// only when every run was green.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, openSync, readFileSync, readlinkSync } from 'node:fs';
@@ -56,9 +55,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 function killGroup(pid: number): void {
   try {
     process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
+  } catch {} // already gone
 }
 
 /** Processes started from this checkout (cwd inside it) with Node's tsx loader. */
@@ -89,10 +86,8 @@ let passed = 0;
 let failed = 0;
 const started = Date.now();
 const vitest = join(courseRoot, 'node_modules/vitest/vitest.mjs');
-const what = vitestArgs.length ? vitestArgs.join(' ') : 'the whole suite';
-process.stdout.write(
-  `soak: ${runs} runs of ${what}${values.busy ? `, with ${hogs.length} CPU hogs` : ''}; logs in ${logs}\n`,
-);
+const what = `${vitestArgs.length ? vitestArgs.join(' ') : 'the whole suite'}${values.busy ? `, with ${hogs.length} CPU hogs` : ''}`;
+process.stdout.write(`soak: ${runs} runs of ${what}; logs in ${logs}\n`);
 
 for (let run = 1; run <= runs; run++) {
   const json = join(logs, `run-${run}.json`);
@@ -119,16 +114,15 @@ for (let run = 1; run <= runs; run++) {
   }
   for (const file of report?.testResults ?? []) {
     for (const test of file.assertionResults.filter((t) => t.status === 'failed')) {
-      const name = `${file.name.replace(courseRoot, '')} > ${test.fullName}`;
-      failures.set(name, (failures.get(name) ?? 0) + 1);
-      problems.push(name);
+      problems.push(`${file.name.replace(courseRoot, '')} > ${test.fullName}`);
     }
   }
   if (report && report.numFailedTests === 0 && code !== 0) problems.push(`vitest exited ${code}`);
   const left = [...(existsSync('/proc') ? checkoutProcesses() : [])].filter((pid) => !before.has(pid));
-  if (left.length) {
-    problems.push(`left running: pids ${left.join(', ')}`);
-    failures.set('processes left running after a run', (failures.get('processes left running after a run') ?? 0) + 1);
+  if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
+  for (const problem of problems) {
+    const name = problem.startsWith('left running') ? 'processes left running after a run' : problem;
+    failures.set(name, (failures.get(name) ?? 0) + 1);
   }
   passed += report?.numPassedTests ?? 0;
   failed += report?.numFailedTests ?? 0;

@@ -29,7 +29,7 @@ export function createApp() {
     res.json({ worker: workerId, pid: process.pid, message: `Hello from worker ${workerId}` });
   });
 
-  // The seed's route, word for word.
+  // The route of "Understanding the NodeJS cluster module", word for word.
   app.get('/cluster', (_req, res) => {
     res.type('text/plain').send(`Running on worker with id ==> ${workerId}`);
   });

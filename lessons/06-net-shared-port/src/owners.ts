@@ -1,4 +1,4 @@
-// Who holds the listening socket? The seed answered with `lsof -i :8000`:
+// Who holds the listening socket? "Cluster servers in Node.js" answered with `lsof -i :8000`:
 // only the primary. On Linux we can ask the kernel the same question through
 // /proc (listeningPids reads /proc/net/tcp for sockets in LISTEN state on the
 // port, then finds which processes have a file descriptor for them).

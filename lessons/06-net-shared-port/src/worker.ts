@@ -1,4 +1,4 @@
-// A worker: a plain TCP server (node:net), the seed's first example. It
+// A worker: a plain TCP server (node:net), the first example of "Cluster servers in Node.js". It
 // greets each connection, answers each line, and closes on `quit`.
 // The port is shared exactly as for HTTP: net.Server.listen() in a worker
 // goes through the primary.
