@@ -14,11 +14,11 @@ export function describeExit(code: number | null, signal: string | null): string
 
 /**
  * A crash is an exit nobody planned: by a signal or a non-zero code, and not
- * after the primary asked the worker to go (disconnect() or kill() set
- * exitedAfterDisconnect).
+ * after the primary asked the worker to go (in a cluster, disconnect() or
+ * kill() set worker.exitedAfterDisconnect).
  */
-export function isCrash(code: number | null, signal: string | null, exitedAfterDisconnect: boolean): boolean {
-  if (exitedAfterDisconnect) return false;
+export function isCrash(code: number | null, signal: string | null, askedToStop: boolean): boolean {
+  if (askedToStop) return false;
   return signal !== null || code !== 0;
 }
 
@@ -29,13 +29,17 @@ export const MAX_FAILED_STARTS = 5;
 /** First backoff delay; it doubles with each further failed start. */
 export const BASE_DELAY_MS = 100;
 
+/**
+ * What the primary knows of an exit. The names say what they mean wherever
+ * the policy is used (lesson 05's pool of forked children uses it too).
+ */
 export interface ExitFacts {
   code: number | null;
   signal: string | null;
-  /** worker.exitedAfterDisconnect: the primary asked it to go. */
-  exitedAfterDisconnect: boolean;
-  /** How long it had been listening; null if it never did. */
-  listenedForMs: number | null;
+  /** The primary asked it to go: worker.exitedAfterDisconnect in a cluster. */
+  askedToStop: boolean;
+  /** How long it had been serving (listening, or ready); null if it never did. */
+  servedForMs: number | null;
   /** Failed starts in a row before this exit. */
   failedStartsInARow: number;
 }
@@ -50,15 +54,15 @@ export type Decision = {
 };
 
 export function decide(exit: ExitFacts): Decision {
-  if (!isCrash(exit.code, exit.signal, exit.exitedAfterDisconnect)) {
-    const why = exit.exitedAfterDisconnect ? 'it was asked to stop' : 'a clean exit (code 0) is deliberate';
+  if (!isCrash(exit.code, exit.signal, exit.askedToStop)) {
+    const why = exit.askedToStop ? 'it was asked to stop' : 'a clean exit (code 0) is deliberate';
     return { action: 'keep-shrunk', delayMs: 0, why, failedStartsInARow: exit.failedStartsInARow };
   }
 
   // A crash. If it had run a while, replace it at once: the next one will
   // most likely run a while too.
-  const { listenedForMs } = exit;
-  if (listenedForMs !== null && listenedForMs >= MIN_UPTIME_MS) {
+  const { servedForMs } = exit;
+  if (servedForMs !== null && servedForMs >= MIN_UPTIME_MS) {
     return { action: 'replace', delayMs: 0, why: 'it crashed after running fine', failedStartsInARow: 0 };
   }
 
@@ -66,7 +70,8 @@ export function decide(exit: ExitFacts): Decision {
   // at once would likely fail the same way, in a loop. Wait, twice as long
   // each time, and give up after MAX_FAILED_STARTS in a row.
   const failed = exit.failedStartsInARow + 1;
-  const when = listenedForMs === null ? 'before it was listening' : `${listenedForMs} ms after it started listening`;
+  // (Only cluster primaries print this `why`: they serve by listening.)
+  const when = servedForMs === null ? 'before it was listening' : `${servedForMs} ms after it started listening`;
   if (failed >= MAX_FAILED_STARTS) {
     const why = `${failed} workers in a row died within ${MIN_UPTIME_MS} ms of starting`;
     return { action: 'give-up', delayMs: 0, why, failedStartsInARow: failed };

@@ -93,8 +93,8 @@ export function runPrimary(config: ServerEnv): void {
     const decision = decide({
       code,
       signal,
-      exitedAfterDisconnect: worker.exitedAfterDisconnect,
-      listenedForMs: life?.listeningAt === undefined ? null : Date.now() - life.listeningAt,
+      askedToStop: worker.exitedAfterDisconnect,
+      servedForMs: life?.listeningAt === undefined ? null : Date.now() - life.listeningAt,
       failedStartsInARow,
     });
     failedStartsInARow = decision.failedStartsInARow;

@@ -40,11 +40,12 @@ export function isRequest(value: unknown): value is RequestMessage {
   );
 }
 
-export function isWorkerMessage(value: unknown): value is WorkerMessage {
-  if (typeof value !== 'object' || value === null) return false;
-  if ((value as { type?: unknown }).type === 'ready') return true;
-  const m = value as Partial<ReplyMessage>;
+/** A reply as the protocol defines it; anything else from a worker is logged and ignored. */
+export function isReply(value: unknown): value is ReplyMessage {
+  const m = value as Partial<ReplyMessage> | null;
   return (
+    typeof m === 'object' &&
+    m !== null &&
     m.type === 'reply' &&
     Number.isInteger(m.id) &&
     Number.isInteger(m.status) &&

@@ -1,9 +1,12 @@
 // The broker's HTTP side: the one server of the whole program. Each request
-// becomes a broker.dispatch(); the outcome becomes the response. Lesson 09
-// runs this same server with workers of its own.
+// becomes a dispatcher.dispatch() (src/dispatcher.ts) to a worker of the pool
+// (src/pool.ts); the outcome becomes the response. Lesson 09 runs this same
+// server with workers of its own.
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { announceReady, describeListenError, holdLifeline, primaryLogger, urlOf } from '@cluster-course/shared';
-import { Broker } from './broker.ts';
+import { Dispatcher } from './dispatcher.ts';
+import { WorkerPool } from './pool.ts';
 
 export interface BrokerServerOptions {
   host: string;
@@ -19,11 +22,12 @@ export function runBrokerServer(options: BrokerServerOptions): void {
   log(`Broker ${process.pid} is running (${options.workers} workers, timeout ${options.timeoutMs} ms)`);
   holdLifeline();
 
-  const broker = new Broker({ ...options, log });
+  const pool = new WorkerPool({ ...options, log });
+  const dispatcher = new Dispatcher(pool, { timeoutMs: options.timeoutMs, log });
 
   const server = http.createServer(async (req, res) => {
     // The primary parses every request (that is its cost) and passes it on.
-    const outcome = await broker.dispatch(req.method ?? 'GET', req.url ?? '/');
+    const outcome = await dispatcher.dispatch(req.method ?? 'GET', req.url ?? '/');
     // The client may have left meanwhile: nobody to answer, drop it.
     if (res.destroyed) {
       log(`the client of ${req.method} ${req.url} left before the answer; dropped it`);
@@ -41,15 +45,16 @@ export function runBrokerServer(options: BrokerServerOptions): void {
   async function shutdown(reason: string, code: number): Promise<void> {
     if (stopping) return;
     stopping = true;
-    log(`${reason}: closing the port, ${broker.inFlight} requests in flight`);
+    log(`${reason}: closing the port, ${dispatcher.inFlight} requests in flight`);
     server.close();
     server.closeIdleConnections();
-    await broker.stop(Math.min(options.timeoutMs, 3_000));
+    await dispatcher.close(Math.min(options.timeoutMs, 3_000));
+    await pool.stop();
     log(`all workers gone; exiting with code ${code}`);
     process.exit(code);
   }
 
-  broker.on('give-up', (why: string) => {
+  pool.on('give-up', (why: string) => {
     process.stderr.write(`giving up: ${why}\n`);
     void shutdown('crash loop', 1);
   });
@@ -62,11 +67,11 @@ export function runBrokerServer(options: BrokerServerOptions): void {
   });
 
   // Workers first: the port opens once there is someone to answer.
-  broker.once('ready', () => {
+  pool.once('ready', () => {
     server.listen(options.port, options.host, () => {
-      const { port } = server.address() as { port: number };
+      const { port } = server.address() as AddressInfo;
       announceReady(urlOf('http', options.host, port), `${options.workers} workers, fork broker`);
     });
   });
-  broker.start();
+  pool.start();
 }
