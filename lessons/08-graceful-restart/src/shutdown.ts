@@ -1,0 +1,45 @@
+// Stopping: one worker (retire), or all of them (shutdown), each the
+// graceful way under a deadline.
+import type { Worker } from 'node:cluster';
+import { once } from 'node:events';
+import { config } from './config.ts';
+import { log, name, pool } from './pool.ts';
+
+/**
+ * Stop one worker the graceful way and resolve when it has exited. A
+ * worker still busy after SHUTDOWN_TIMEOUT_MS is killed.
+ */
+export async function retire(worker: Worker): Promise<void> {
+  if (worker.isDead()) return;
+  pool.retiring.add(worker);
+  const exited = once(worker, 'exit');
+  if (pool.listening.has(worker)) {
+    worker.send({ type: 'stop' });
+  } else {
+    // Not serving yet (and maybe not even listening for messages): just end it.
+    worker.process.kill('SIGTERM');
+  }
+  const deadline = setTimeout(() => {
+    pool.killed += 1;
+    log(`${name(worker)} is still busy after ${config.shutdownTimeoutMs} ms: killing it`);
+    worker.process.kill('SIGKILL');
+  }, config.shutdownTimeoutMs);
+  await exited;
+  clearTimeout(deadline);
+}
+
+/** Retire every worker at once, then exit: 0, or 1 if one had to be killed or `failed`. */
+export async function shutdown(signal: string, failed = false): Promise<void> {
+  if (pool.state === 'stopping') return;
+  if (pool.state === 'restarting') log(`${signal} during the rolling restart: it stops here`);
+  pool.state = 'stopping';
+  log(`${signal}: stopping ${pool.workers.size} workers gracefully (deadline ${config.shutdownTimeoutMs} ms)`);
+  await Promise.all([...pool.workers].map(retire));
+  const code = pool.killed > 0 || failed ? 1 : 0;
+  log(
+    pool.killed > 0
+      ? `${pool.killed} worker(s) had to be killed; exiting with code 1`
+      : `all workers done; exiting with code ${code}`,
+  );
+  process.exit(code);
+}
