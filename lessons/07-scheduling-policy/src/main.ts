@@ -5,9 +5,9 @@
 // be set until the first worker is forked (later changes are ignored). We set
 // it from the validated variable, so the two always agree.
 import cluster from 'node:cluster';
-import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
 import { primaryLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { runPrimary } from './primary.ts';
 import { runWorker } from './worker.ts';
 
 if (cluster.isPrimary) {
@@ -17,7 +17,7 @@ if (cluster.isPrimary) {
       ? 'scheduling policy: rr (cluster.SCHED_RR): the primary accepts connections and deals them out in turn'
       : 'scheduling policy: none (cluster.SCHED_NONE): the workers accept from the shared socket; the kernel picks',
   );
-  runPrimary(config);
+  runPrimary();
 } else {
   runWorker();
 }
