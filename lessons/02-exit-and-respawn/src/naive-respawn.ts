@@ -2,7 +2,8 @@
 // cluster.fork())` with a worker that fails while starting. Every exit forks
 // a new process at once, which fails at once: a loop that never waits, each
 // turn a whole Node.js start-up. This script runs that loop for NAIVE_MS
-// (default 3000) and then stops it, so it is safe to try.
+// (default 3000), or until NAIVE_MAX_FORKS forks (default: no limit), and
+// then stops it, so it is safe to try.
 import cluster from 'node:cluster';
 import { availableParallelism, cpus } from 'node:os';
 import { intEnv } from '@cluster-course/shared';
@@ -13,6 +14,7 @@ if (cluster.isWorker) {
 }
 
 const durationMs = intEnv('NAIVE_MS', 3_000, 100, 60_000);
+const maxForks = intEnv('NAIVE_MAX_FORKS', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
 const idle = () => cpus().reduce((sum, cpu) => sum + cpu.times.idle, 0);
 const total = () => cpus().reduce((sum, cpu) => sum + Object.values(cpu.times).reduce((a, b) => a + b, 0), 0);
 
@@ -28,6 +30,7 @@ const fork = () => {
 // The naive policy, exactly as often written:
 cluster.on('exit', () => {
   if (!stopping) fork();
+  if (forks >= maxForks) stop();
 });
 
 const [idle0, total0] = [idle(), total()];
@@ -35,8 +38,11 @@ const started = Date.now();
 // One worker per core, as usual; each one's exit forks the next.
 for (let i = 0; i < availableParallelism(); i++) fork();
 
-setTimeout(() => {
+const timer = setTimeout(stop, durationMs);
+function stop(): void {
+  if (stopping) return;
   stopping = true;
+  clearTimeout(timer);
   const busy = 1 - (idle() - idle0) / (total() - total0);
   const seconds = (Date.now() - started) / 1000;
   console.log(
@@ -44,4 +50,4 @@ setTimeout(() => {
   );
   console.log(`CPU busy meanwhile: ${Math.round(busy * 100)}% of ${cpus().length} cores, serving nothing`);
   for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGKILL');
-}, durationMs);
+}
