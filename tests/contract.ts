@@ -93,6 +93,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       expect(await waitForGone(pids, 3_000)).toBe(true);
     });
 
+    // The primary finds it before forking (exitIfPortInUse in shared/).
     it('a port in use (WORKERS=4): one line naming the port, exit 1 within 5 s, no respawn loop, nothing left', async () => {
       const port = await blockPort();
       try {
@@ -127,17 +128,24 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       });
 
       it.skipIf(options.portOpensAfterWorkers)(
-        `a port in use: one line naming the port, exit 1 within ${RACE_MS} ms of it`,
+        `a port taken after the primary's check: one line naming it, exit 1 within ${RACE_MS} ms of it`,
         async () => {
-          const port = await blockPort();
+          // The primary tries the port before it forks. To meet a worker still
+          // starting, the port is taken after that check: worker 1 is paused and
+          // worker 2 held before their code runs, the test takes the port, then
+          // lets worker 1 go on to listen().
+          const port = await freePort();
           try {
             const lesson = await startLesson(dir, {
               env: { ...env, PORT: String(port) },
               holdWorker: 2,
+              pauseWorker: 1,
               waitForReady: false,
             });
-            // Worker 2 can never listen, so the stop meets it still starting
-            // (held, or not even that far yet).
+            const [, pid] = await lesson.waitForLine(/\[test hook\] worker 1 \(pid (\d+)\) paused/);
+            await lesson.waitForLine(held);
+            await blockPort(port);
+            process.kill(Number(pid), 'SIGUSR2');
             await lesson.waitForLine(new RegExp(`port ${port} is already in use`));
             const seen = Date.now();
             expect(await lesson.waitForExit(5_000)).toMatchObject({ code: 1, signal: null });
@@ -165,13 +173,20 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
 
 const blockers = new Map<number, Server>();
 
-/** Holds a free port on 127.0.0.1 and returns its number. */
-async function blockPort(): Promise<number> {
-  const blocker = createServer().listen(0, '127.0.0.1');
-  await once(blocker, 'listening');
-  const { port } = blocker.address() as AddressInfo;
-  blockers.set(port, blocker);
+/** A port that was free a moment ago. */
+async function freePort(): Promise<number> {
+  const port = await blockPort();
+  await closePort(port);
   return port;
+}
+
+/** Holds a free port on 127.0.0.1 (or `port`) and returns its number. */
+async function blockPort(port = 0): Promise<number> {
+  const blocker = createServer().listen(port, '127.0.0.1');
+  await once(blocker, 'listening');
+  const bound = (blocker.address() as AddressInfo).port;
+  blockers.set(bound, blocker);
+  return bound;
 }
 
 async function closePort(port: number): Promise<void> {

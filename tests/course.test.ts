@@ -1,13 +1,22 @@
 // The course checks itself: every lesson folder follows the layout and the
-// README shape of ../shared/COURSE.md, has its test file, and runs the lesson
-// contract from it; the runner lists every lesson.
-import { existsSync, readFileSync } from 'node:fs';
+// README shape of CONTRIBUTING.md, has its test file and runs the lesson
+// contract from it, is on the course map, and cites only tests that exist;
+// the runner lists every lesson.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { courseRoot, listLessons } from '@cluster-course/shared/lessons';
 import { describe, expect, it } from 'vitest';
 
 const lessons = listLessons();
+// Every test file's text, with the quoting a README cannot show taken out
+// (backticks, escaped quotes), to look up the test names READMEs cite.
+const testSources = readdirSync(join(courseRoot, 'tests'))
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => readFileSync(join(courseRoot, 'tests', file), 'utf8'))
+  .join('\n')
+  .replace(/\\(['"`])/g, '$1')
+  .replaceAll('`', '');
 const readmeSections = [
   'Run it',
   'What you will see',
@@ -60,9 +69,27 @@ describe('the course', () => {
       expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`contractTests\\('${lesson.folder}'`));
     });
 
-    it('is on the course map of the root README', () => {
+    it('is on the course map of the root README, under the short title of its description', () => {
       const readme = readFileSync(join(courseRoot, 'README.md'), 'utf8');
-      expect(readme).toContain(`lessons/${lesson.folder}`);
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${lesson.number} |`)) ?? '';
+      expect(row, `a course map row for ${lesson.number}`).toContain(`lessons/${lesson.folder}`);
+      // The map links the part of the package description before its colon.
+      const short = lesson.title.split(':')[0]?.trim() ?? '';
+      expect(row).toContain(`[${short}](lessons/${lesson.folder}/README.md)`);
+    });
+
+    it('cites in "Proved by" only tests that exist', () => {
+      const section = read('README.md').split('\n## Proved by')[1]?.split('\n## ')[0] ?? '';
+      const cited = section
+        .split('\n')
+        .filter((line) => line.startsWith('| ') && !line.startsWith('| claim') && !line.startsWith('| ---'))
+        .flatMap((line) => [...(line.split(' | ')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''))
+        // file names and the contract's describe title (built from the folder) are not test names
+        .filter((name) => !name.endsWith('.ts') && !name.startsWith('lesson contract ('))
+        // a long name may be cited by its start or its end, with "..."
+        .map((name) => name.replace(/^\.\.\.\s*/, '').replace(/,?\s*\.\.\.$/, ''));
+      expect(cited.length).toBeGreaterThan(0);
+      for (const name of cited) expect(testSources.includes(name), `no test is named like "${name}"`).toBe(true);
     });
   });
 

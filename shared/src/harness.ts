@@ -34,6 +34,8 @@ export interface StartOptions {
    * hold-worker.ts). It prints one `held before its code runs` line.
    */
   holdWorker?: number;
+  /** Tests only: pause this worker before its code runs, until it gets SIGUSR2 (hold-worker.ts). */
+  pauseWorker?: number;
 }
 
 export interface ExitInfo {
@@ -280,8 +282,10 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const hook = options.holdWorker ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
+  const hooked = Boolean(options.holdWorker || options.pauseWorker);
+  const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
   if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
+  if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);
   const child = spawn(process.execPath, ['--import', 'tsx', ...hook, join(dir, entry), ...args], {
     cwd: dir,
     env,

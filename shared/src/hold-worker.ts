@@ -12,14 +12,24 @@
 // Held, the process is what a starting worker is: alive, its event loop
 // running (IPC messages are handled by Node.js itself, as while ES modules
 // load), none of the lesson's handlers attached yet. It never continues:
-// only a signal ends it.
+// only a signal ends it. A worker can also be paused
+// (startLesson(dir, { pauseWorker: 1 })): held the same way until the test
+// sends it SIGUSR2, so a test can act between two steps of a start.
 import cluster from 'node:cluster';
+import { once } from 'node:events';
 
 const wanted = Number(process.env.CLUSTER_COURSE_HOLD_WORKER);
+const paused = Number(process.env.CLUSTER_COURSE_PAUSE_WORKER);
 const id = cluster.isWorker ? cluster.worker?.id : Number(process.env.BROKER_WORKER_ID);
 
 if (wanted > 0 && id === wanted) {
   process.stdout.write(`[test hook] worker ${id} (pid ${process.pid}) held before its code runs\n`);
   setInterval(() => {}, 60_000); // keeps the event loop, and so the process, alive
   await new Promise(() => {});
+}
+// Paused: the same, until the test sends it SIGUSR2; then its code runs.
+if (paused > 0 && id === paused) {
+  const released = once(process, 'SIGUSR2'); // listening before we say so: a signal now cannot kill us
+  process.stdout.write(`[test hook] worker ${id} (pid ${process.pid}) paused before its code runs\n`);
+  await released;
 }

@@ -5,6 +5,7 @@ export { badEnv, choiceEnv, flagEnv, intEnv, readServerEnv, type ServerEnv } fro
 export { holdLifeline } from './lifeline.ts';
 export {
   describeListenError,
+  exitIfPortInUse,
   isListenFailed,
   type ListenFailed,
   type ListenTarget,

@@ -1,8 +1,13 @@
 // The contract for a port in use (or any failed listen): the primary prints
 // one line naming the port and exits 1, and nothing respawns in a loop.
-// In a cluster the error surfaces in every worker's listen(); the worker
-// reports it to its primary and waits to be stopped, so the primary alone
-// decides and prints.
+// The primary first tries the port itself, before it forks anything
+// (exitIfPortInUse): a taken port is found in milliseconds, however slowly
+// workers would start. The port can still be taken between that check and a
+// worker's listen(); then the error surfaces in the worker, which reports it
+// to its primary and waits to be stopped, so the primary alone decides and
+// prints.
+import { once } from 'node:events';
+import net from 'node:net';
 
 /** The message a worker sends its primary when listen() failed. */
 export interface ListenFailed {
@@ -59,4 +64,21 @@ export function listenOrReport(
     }
   });
   server.listen(target);
+}
+
+/**
+ * In a primary, before forking: try to listen on each port (PORT=0 needs no
+ * check: it is always free). If one is taken, print the one line and exit 1.
+ */
+export async function exitIfPortInUse(host: string, ports: number[]): Promise<void> {
+  for (const port of ports.filter((p) => p > 0)) {
+    const probe = net.createServer().listen({ host, port });
+    try {
+      await once(probe, 'listening'); // rejects on 'error'
+    } catch (err) {
+      process.stderr.write(`${describeListenError(err, host, port)}\n`);
+      process.exit(1);
+    }
+    await new Promise((resolve) => probe.close(resolve));
+  }
 }

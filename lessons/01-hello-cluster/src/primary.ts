@@ -1,14 +1,23 @@
 // The primary: starts the workers, says when they are all listening, and
 // stops them all on SIGINT/SIGTERM. It serves no request itself.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  exitIfPortInUse,
+  holdLifeline,
+  isListenFailed,
+  primaryLogger,
+  urlOf,
+} from '@cluster-course/shared';
 import { config } from './config.ts';
 
 const log = primaryLogger();
 
-export function runPrimary(): void {
+export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running`);
   holdLifeline();
+  // Fail fast: a taken port is found here, before any worker is forked.
+  await exitIfPortInUse(config.host, [config.port]);
 
   // One worker per core (WORKERS, default os.availableParallelism()).
   // Each fork() runs src/main.ts again in a new process.
@@ -66,8 +75,9 @@ export function runPrimary(): void {
     }
   });
 
-  // A worker could not listen (port in use...): one line, stop, exit 1.
-  // Forking new workers would only fail the same way.
+  // A worker could not listen (the port was taken after the check above,
+  // or HOST...): one line, stop, exit 1. Forking new workers would only fail
+  // the same way.
   cluster.on('message', (_worker, message) => {
     if (!isListenFailed(message) || stopping) return;
     process.stderr.write(`${message.message}\n`);

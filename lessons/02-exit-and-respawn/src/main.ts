@@ -8,7 +8,7 @@ import { runPrimary } from './primary.ts';
 import { runWorker } from './worker.ts';
 
 if (cluster.isPrimary) {
-  runPrimary(config);
+  await runPrimary(config);
 } else {
   runWorker();
 }

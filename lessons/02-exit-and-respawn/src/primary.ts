@@ -7,6 +7,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import {
   announceReady,
+  exitIfPortInUse,
   holdLifeline,
   isListenFailed,
   primaryLogger,
@@ -20,15 +21,14 @@ import { CRASH_ACK, isCrashing } from './safe-crash.ts';
 const log = primaryLogger();
 
 interface Life {
-  /** When its server started listening; unset until then. */
-  listeningAt?: number;
-  /** It reported a safe crash (src/safe-crash.ts) and is on its way out. */
-  crashing?: boolean;
+  listeningAt?: number; // when its server started listening; unset until then
+  crashing?: boolean; // it reported a safe crash (src/safe-crash.ts) and is on its way out
 }
 
-export function runPrimary(config: ServerEnv): void {
+export async function runPrimary(config: ServerEnv): Promise<void> {
   log(`Primary ${process.pid} is running`);
   holdLifeline();
+  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
 
   const alive = new Map<Worker, Life>();
   let pendingReplacements = 0;

@@ -5,13 +5,15 @@
 import cluster from 'node:cluster';
 import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
 import { ignoreTerminalCtrlC, workerLogger } from '@cluster-course/shared';
-import { serve } from './app.ts';
 import { config } from './config.ts';
 
 if (cluster.isPrimary) {
-  runPrimary(config);
+  await runPrimary(config);
 } else {
   workerLogger(cluster.worker?.id ?? 0)(`Worker ${process.pid} started`);
+  // Imported here, not at the top: the primary serves nothing, so it need
+  // not load Express, and it forks its workers that much sooner.
+  const { serve } = await import('./app.ts');
   serve();
   ignoreTerminalCtrlC();
 }

@@ -2,14 +2,25 @@
 // the port its server really got, as the worker reports it. With
 // PORT_MODE=shared they are all the same; with per-worker, all different.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, stopWorkers, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  exitIfPortInUse,
+  holdLifeline,
+  isListenFailed,
+  primaryLogger,
+  stopWorkers,
+  urlOf,
+} from '@cluster-course/shared';
 import { config } from './config.ts';
 
 const log = primaryLogger();
 
-export function runPrimary(): void {
+export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running (PORT_MODE=${config.portMode}, PORT=${config.port})`);
   holdLifeline();
+  // Before forking (shared/): the one port, or PORT + id for each worker.
+  const perWorker = Array.from({ length: config.workers }, (_, i) => config.port + i + 1);
+  await exitIfPortInUse(config.host, config.port === 0 ? [] : config.portMode === 'shared' ? [config.port] : perWorker);
 
   const ports = new Map<Worker, number>();
   const alive = new Set<Worker>();

@@ -6,4 +6,4 @@ import { fileURLToPath } from 'node:url';
 import { config } from './config.ts';
 import { runBrokerServer } from './server.ts';
 
-runBrokerServer({ ...config, workerPath: fileURLToPath(new URL('./worker.ts', import.meta.url)) });
+await runBrokerServer({ ...config, workerPath: fileURLToPath(new URL('./worker.ts', import.meta.url)) });

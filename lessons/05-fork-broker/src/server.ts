@@ -4,7 +4,14 @@
 // server with workers of its own.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { announceReady, describeListenError, holdLifeline, primaryLogger, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  describeListenError,
+  exitIfPortInUse,
+  holdLifeline,
+  primaryLogger,
+  urlOf,
+} from '@cluster-course/shared';
 import { Dispatcher } from './dispatcher.ts';
 import { WorkerPool } from './pool.ts';
 
@@ -17,7 +24,7 @@ export interface BrokerServerOptions {
   workerPath: string;
 }
 
-export function runBrokerServer(options: BrokerServerOptions): void {
+export async function runBrokerServer(options: BrokerServerOptions): Promise<void> {
   const log = primaryLogger();
   log(`Broker ${process.pid} is running (${options.workers} workers, timeout ${options.timeoutMs} ms)`);
   holdLifeline();
@@ -73,5 +80,6 @@ export function runBrokerServer(options: BrokerServerOptions): void {
       announceReady(urlOf('http', options.host, port), `${options.workers} workers, fork broker`);
     });
   });
+  await exitIfPortInUse(options.host, [options.port]); // before forking (shared/)
   pool.start();
 }

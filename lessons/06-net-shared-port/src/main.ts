@@ -5,7 +5,7 @@ import { runPrimary } from './primary.ts';
 import { runWorker } from './worker.ts';
 
 if (cluster.isPrimary) {
-  runPrimary();
+  await runPrimary();
 } else {
   runWorker();
 }

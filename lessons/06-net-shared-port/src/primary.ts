@@ -1,15 +1,24 @@
 // The primary: forks the workers, says which scheduling policy is in force,
 // and once all listen, shows who holds the listening socket.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, stopWorkers, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  exitIfPortInUse,
+  holdLifeline,
+  isListenFailed,
+  primaryLogger,
+  stopWorkers,
+  urlOf,
+} from '@cluster-course/shared';
 import { config } from './config.ts';
 import { describeOwners } from './owners.ts';
 
 const log = primaryLogger();
 
-export function runPrimary(): void {
+export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running`);
   holdLifeline();
+  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
   // cluster.schedulingPolicy was set from NODE_CLUSTER_SCHED_POLICY when
   // node:cluster loaded: SCHED_RR (2) or SCHED_NONE (1).
   const policy = cluster.schedulingPolicy === cluster.SCHED_RR ? 'rr' : 'none';

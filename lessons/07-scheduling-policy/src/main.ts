@@ -17,7 +17,7 @@ if (cluster.isPrimary) {
       ? 'scheduling policy: rr (cluster.SCHED_RR): the primary accepts connections and deals them out in turn'
       : 'scheduling policy: none (cluster.SCHED_NONE): the workers accept from the shared socket; the kernel picks',
   );
-  runPrimary();
+  await runPrimary();
 } else {
   runWorker();
 }

@@ -3,14 +3,23 @@
 // Nothing else: no respawn (that is lesson 02's), so the output is about
 // scheduling. The policy itself is set in src/main.ts, before the first fork.
 import cluster, { type Worker } from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, primaryLogger, stopWorkers, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  exitIfPortInUse,
+  holdLifeline,
+  isListenFailed,
+  primaryLogger,
+  stopWorkers,
+  urlOf,
+} from '@cluster-course/shared';
 import { config } from './config.ts';
 
 const log = primaryLogger();
 
-export function runPrimary(): void {
+export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running`);
   holdLifeline();
+  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
   const alive = new Set<Worker>();
   const listening = new Set<Worker>();
   for (let i = 0; i < config.workers; i++) alive.add(cluster.fork());

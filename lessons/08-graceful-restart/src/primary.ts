@@ -3,15 +3,16 @@
 // graceful shutdown (src/shutdown.ts), SIGHUP the rolling restart
 // (src/rolling-restart.ts).
 import cluster from 'node:cluster';
-import { announceReady, holdLifeline, isListenFailed, urlOf } from '@cluster-course/shared';
+import { announceReady, exitIfPortInUse, holdLifeline, isListenFailed, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { fork, log, name, pool } from './pool.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { shutdown } from './shutdown.ts';
 
-export function runPrimary(): void {
+export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running (SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs})`);
   holdLifeline();
+  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
   let ready = false;
 
   cluster.on('listening', (worker, address) => {

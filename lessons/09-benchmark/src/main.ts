@@ -20,14 +20,14 @@ switch (config.target) {
     break;
   case 'cluster':
     if (cluster.isPrimary) {
-      runPrimary(config);
+      await runPrimary(config);
     } else {
       listenOrReport(createBenchServer(cluster.worker?.id ?? 0), { host: config.host, port: config.port });
       ignoreTerminalCtrlC();
     }
     break;
   case 'broker':
-    runBrokerServer({
+    await runBrokerServer({
       ...config,
       timeoutMs: 10_000,
       workerPath: fileURLToPath(new URL('./broker-worker.ts', import.meta.url)),

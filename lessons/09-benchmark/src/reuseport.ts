@@ -10,6 +10,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import {
   announceReady,
+  exitIfPortInUse,
   holdLifeline,
   ignoreTerminalCtrlC,
   isListenFailed,
@@ -38,6 +39,7 @@ export async function runReusePortPrimary(): Promise<void> {
   const log = primaryLogger();
   log(`Primary ${process.pid}: ${config.workers} workers, each with its own SO_REUSEPORT socket`);
   holdLifeline();
+  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
   const alive = new Set<Worker>();
   const listening = new Set<Worker>();
   let stopping = false;
