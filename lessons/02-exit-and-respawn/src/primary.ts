@@ -3,16 +3,14 @@
 // decides with src/exit-policy.ts: replace it, let the pool shrink, or, when
 // workers keep dying as they start, stop instead of forking forever. A worker
 // that crashes safely (src/safe-crash.ts) says so first: it is replaced then.
-// Lessons 03, 07 and 09 reuse this primary.
+// Lessons 03 and 09 reuse this primary (they build on this lesson on purpose).
 import cluster, { type Worker } from 'node:cluster';
 import {
   announceReady,
-  exitIfPortInUse,
-  holdLifeline,
-  isListenFailed,
+  handleClusterStop,
   primaryLogger,
   type ServerEnv,
-  stopWorkers,
+  startPrimary,
   urlOf,
 } from '@cluster-course/shared';
 import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
@@ -26,16 +24,22 @@ interface Life {
 }
 
 export async function runPrimary(config: ServerEnv): Promise<void> {
-  log(`Primary ${process.pid} is running`);
-  holdLifeline();
-  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
+  // Say who we are, hold the lifeline, find a taken port before forking (shared/).
+  await startPrimary({ log, host: config.host, ports: [config.port] });
 
   const alive = new Map<Worker, Life>();
   let pendingReplacements = 0;
   let failedStartsInARow = 0;
   let ready = false;
-  let stopping = false;
-  let exitCode = 0;
+  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts): SIGINT/SIGTERM,
+  // a failed listen, or stop() below on a crash loop. Listening workers
+  // disconnect; workers still starting get SIGTERM.
+  const shutdown = handleClusterStop({
+    log,
+    workers: () => alive.keys(),
+    isListening: (worker) => alive.get(worker)?.listeningAt !== undefined,
+    beforeExit: (code) => log(`exiting with code ${code}`),
+  });
 
   function fork(why: string): void {
     const worker = cluster.fork();
@@ -70,7 +74,7 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
     alive.delete(worker);
     const name = `worker ${worker.id} (pid ${worker.process.pid})`;
     log(`${name} ${describeExit(code, signal)} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
-    if (stopping) return; // stopAll() exits once every worker has
+    if (shutdown.stopping) return; // the stop exits once every worker has
     // A safe crash was decided on when the worker reported it (below).
     if (life?.crashing) return log(`${name} had reported its crash; it was handled then`);
     decideAndAct(worker, life, code, signal);
@@ -84,7 +88,7 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
     if (!isCrashing(message) || !life || life.crashing) return;
     life.crashing = true;
     log(`worker ${worker.id} (pid ${worker.process.pid}) is crashing (${message.error}); out of the rotation`);
-    if (!stopping) decideAndAct(worker, life, message.code, null);
+    if (!shutdown.stopping) decideAndAct(worker, life, message.code, null);
     if (worker.isConnected()) worker.send(CRASH_ACK);
   });
 
@@ -105,46 +109,22 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
         pendingReplacements += 1;
         setTimeout(() => {
           pendingReplacements -= 1;
-          if (!stopping) fork(`to replace worker ${worker.id}`);
+          if (!shutdown.stopping) fork(`to replace worker ${worker.id}`);
         }, decision.delayMs);
         break;
       case 'keep-shrunk':
         log(`not replacing worker ${worker.id}: ${why}; ${alive.size} left`);
         if (alive.size === 0 && pendingReplacements === 0) {
           log('the last worker left cleanly; nothing left to serve with');
-          exitCode = 0;
-          finish();
+          log('exiting with code 0');
+          process.exit(0);
         }
         break;
       case 'give-up':
         // The one line that says why, then a clean stop with exit code 1.
         process.stderr.write(`giving up: ${why} (the last one ${describeExit(code, signal)}); not forking any more\n`);
-        stopAll('crash loop', 1);
+        shutdown.stop('crash loop', 1);
         break;
     }
   }
-
-  // The stop of lesson 01 (listening workers disconnect, workers still
-  // starting get SIGTERM), from shared/src/stop-workers.ts.
-  function stopAll(reason: string, code: number): void {
-    if (stopping) return;
-    stopping = true;
-    exitCode = code;
-    log(`${reason}: stopping ${alive.size} workers`);
-    const isListening = (worker: Worker) => alive.get(worker)?.listeningAt !== undefined;
-    void stopWorkers(alive.keys(), { isListening }).then(finish);
-  }
-
-  const finish = (): never => {
-    log(`exiting with code ${exitCode}`);
-    process.exit(exitCode);
-  };
-  cluster.on('message', (_worker, message) => {
-    if (!isListenFailed(message) || stopping) return;
-    process.stderr.write(`${message.message}\n`);
-    stopAll('cannot listen', 1);
-  });
-
-  process.on('SIGINT', () => stopAll('SIGINT', 0));
-  process.on('SIGTERM', () => stopAll('SIGTERM', 0));
 }

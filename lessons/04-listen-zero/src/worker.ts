@@ -16,7 +16,7 @@
 // primary its real port itself, and closes its server itself on disconnect.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, type PortReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 
 export function runWorker(): void {
@@ -38,9 +38,11 @@ export function runWorker(): void {
 
   // The real address, after listen(): with port 0, the port we were given.
   server.once('listening', () => {
-    const { port } = server.address() as { port: number };
+    const address = server.address(); // AddressInfo for TCP (a string only for a pipe)
+    if (address === null || typeof address === 'string') return;
+    const report: PortReport = { type: 'listening', port: address.port };
     // The primary may be stopping us already (another worker's port was taken).
-    if (process.connected) process.send?.({ type: 'listening', port });
+    if (process.connected) process.send?.(report);
   });
   cluster.worker?.once('disconnect', () => server.close());
 

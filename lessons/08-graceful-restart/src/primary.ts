@@ -3,16 +3,16 @@
 // graceful shutdown (src/shutdown.ts), SIGHUP the rolling restart
 // (src/rolling-restart.ts).
 import cluster from 'node:cluster';
-import { announceReady, exitIfPortInUse, holdLifeline, isListenFailed, urlOf } from '@cluster-course/shared';
+import { announceReady, isListenFailed, startPrimary, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { DRAINED, isMessage } from './messages.ts';
 import { fork, log, name, pool } from './pool.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { shutdown } from './shutdown.ts';
 
 export async function runPrimary(): Promise<void> {
-  log(`Primary ${process.pid} is running (SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs})`);
-  holdLifeline();
-  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
+  const about = `SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}`;
+  await startPrimary({ log, host: config.host, ports: [config.port], about }); // shared/: a taken port exits 1 here
   let ready = false;
 
   cluster.on('listening', (worker, address) => {
@@ -39,8 +39,8 @@ export async function runPrimary(): Promise<void> {
   // A drained worker has closed its last connection; the primary has by then
   // taken it out of the rotation (its 'close' came first on the same channel).
   // Disconnecting it lets it exit with nothing in flight.
-  cluster.on('message', (worker, message: { type?: string }) => {
-    if (message?.type !== 'drained') return;
+  cluster.on('message', (worker, message) => {
+    if (!isMessage(message, DRAINED)) return;
     pool.retiring.add(worker);
     worker.disconnect();
   });

@@ -10,24 +10,26 @@ import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
 import {
   announceReady,
-  exitIfPortInUse,
-  holdLifeline,
+  handleClusterStop,
   ignoreTerminalCtrlC,
-  isListenFailed,
+  isPortReport,
   listenOrReport,
+  type PortReport,
   primaryLogger,
-  stopWorkers,
+  startPrimary,
   urlOf,
 } from '@cluster-course/shared';
+import { createBenchServer } from './bench-server.ts';
 import { config } from './config.ts';
-import { createBenchServer } from './http-worker.ts';
 
 export function runReusePortWorker(): void {
   const server = createBenchServer(cluster.worker?.id ?? 0);
   const port = Number(process.env.REUSEPORT_PORT ?? config.port);
   server.once('listening', () => {
-    const address = server.address() as { port: number };
-    if (process.connected) process.send?.({ type: 'listening', port: address.port });
+    const address = server.address(); // AddressInfo for TCP (a string only for a pipe)
+    if (address === null || typeof address === 'string') return;
+    const report: PortReport = { type: 'listening', port: address.port };
+    if (process.connected) process.send?.(report);
   });
   // The primary does not know this socket: close it ourselves when told to go.
   cluster.worker?.once('disconnect', () => server.close());
@@ -37,38 +39,27 @@ export function runReusePortWorker(): void {
 
 export async function runReusePortPrimary(): Promise<void> {
   const log = primaryLogger();
-  log(`Primary ${process.pid}: ${config.workers} workers, each with its own SO_REUSEPORT socket`);
-  holdLifeline();
-  await exitIfPortInUse(config.host, [config.port]); // before forking (shared/)
+  const about = `${config.workers} workers, each with its own SO_REUSEPORT socket`;
+  await startPrimary({ log, host: config.host, ports: [config.port], about }); // shared/: a taken port exits 1 here
   const alive = new Set<Worker>();
   const listening = new Set<Worker>();
-  let stopping = false;
-  // Lesson 01's stop, from shared/: listening workers disconnect (and close
-  // their own socket), workers still starting get SIGTERM.
-  const stop = (code: number) => {
-    if (stopping) return;
-    stopping = true;
-    void stopWorkers(alive, { isListening: (worker) => listening.has(worker) }).then(() => process.exit(code));
-  };
+  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts): listening
+  // workers disconnect (and close their own socket), workers still starting
+  // get SIGTERM.
+  const shutdown = handleClusterStop({ log, workers: () => alive, isListening: (worker) => listening.has(worker) });
   cluster.on('exit', (worker) => alive.delete(worker));
-  cluster.on('message', (_worker, message) => {
-    if (!isListenFailed(message)) return;
-    process.stderr.write(`${message.message}\n`);
-    stop(1);
-  });
-  process.on('SIGINT', () => stop(0));
-  process.on('SIGTERM', () => stop(0));
 
   // One at a time: the first learns the port, the others join it.
   let port = config.port;
-  for (let i = 0; i < config.workers && !stopping; i++) {
+  for (let i = 0; i < config.workers && !shutdown.stopping; i++) {
     const worker = cluster.fork({ REUSEPORT_PORT: String(port) });
     alive.add(worker);
-    const [message] = (await once(worker, 'message')) as [{ type?: string; port?: number }];
-    if (message?.type !== 'listening' || typeof message.port !== 'number') return;
+    const [message]: unknown[] = await once(worker, 'message');
+    if (!isPortReport(message)) return; // its listen failed: the stop is under way
     port = message.port;
     listening.add(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, port)}`);
   }
-  if (!stopping) announceReady(urlOf('http', config.host, port), `${config.workers} workers, TARGET=reuseport`);
+  if (!shutdown.stopping)
+    announceReady(urlOf('http', config.host, port), `${config.workers} workers, TARGET=reuseport`);
 }
