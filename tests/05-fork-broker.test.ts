@@ -2,8 +2,9 @@ import { connect } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive, type Reply, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { listeningPids, nodeChildrenOf } from '@cluster-course/shared/proc';
+import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
+import { listeningPids } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('05');

@@ -1,7 +1,8 @@
 // Looking at processes by pid: is it alive, who are its children, which
 // processes are in a group. Linux reads /proc; elsewhere `ps` answers.
+// (Who holds a socket is lesson 06's: lessons/06-net-shared-port/src/socket-owners.ts.)
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ProcInfo {
@@ -109,75 +110,6 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
     if (Date.now() >= deadline) return false;
     await sleep(20);
   }
-}
-
-/** Inodes of the TCP sockets in /proc/net/tcp{,6} whose fields pass `test`. */
-function tcpSocketInodes(test: (local: number, remote: number, state: string) => boolean): Set<string> {
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    let text = '';
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      // sl local_address rem_address st ... inode
-      const fields = line.trim().split(/\s+/);
-      const port = (address: string | undefined) => Number.parseInt(address?.split(':')[1] ?? '', 16);
-      if (fields[9] && test(port(fields[1]), port(fields[2]), fields[3] ?? '')) inodes.add(fields[9]);
-    }
-  }
-  return inodes;
-}
-
-/** Pids with a file descriptor open on one of these socket inodes. */
-function pidsHolding(inodes: Set<string>): number[] {
-  const pids = new Set<number>();
-  if (inodes.size === 0) return [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let fds: string[] = [];
-    try {
-      fds = readdirSync(`/proc/${name}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const inode = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${name}/fd/${fd}`))?.[1];
-        if (inode && inodes.has(inode)) pids.add(Number(name));
-      } catch {
-        // the fd closed meanwhile
-      }
-    }
-  }
-  return [...pids].sort((a, b) => a - b);
-}
-
-/**
- * Pids holding a TCP socket in LISTEN state on `port`, as `lsof -i :port`
- * or `ss -ltnp` would show them. Linux only (reads /proc/net/tcp{,6} for the
- * socket inodes, then every /proc/<pid>/fd for links to them); elsewhere
- * returns undefined.
- */
-export function listeningPids(port: number): number[] | undefined {
-  if (!hasProc) return undefined;
-  return pidsHolding(tcpSocketInodes((local, _remote, state) => local === port && state === '0A')); // 0A: LISTEN
-}
-
-/**
- * Pids holding the server's end of established TCP connections on
- * `serverPort`: all of them, or only the one whose peer (the client's local
- * port) is `clientPort`. Under round-robin the primary holds a connection
- * from accept() until a worker has taken it, then the worker does. Linux
- * only; elsewhere undefined.
- */
-export function connectionHolders(serverPort: number, clientPort?: number): number[] | undefined {
-  if (!hasProc) return undefined;
-  const established = (local: number, remote: number, state: string) =>
-    local === serverPort && (clientPort === undefined || remote === clientPort) && state === '01';
-  return pidsHolding(tcpSocketInodes(established));
 }
 
 /**

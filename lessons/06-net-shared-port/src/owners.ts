@@ -1,8 +1,6 @@
-// Who holds the listening socket? "Cluster servers in Node.js" answered with `lsof -i :8000`:
-// only the primary. On Linux we can ask the kernel the same question through
-// /proc (listeningPids reads /proc/net/tcp for sockets in LISTEN state on the
-// port, then finds which processes have a file descriptor for them).
-import { listeningPids } from '@cluster-course/shared/proc';
+// The primary's line about who holds the listening socket, with names for
+// the pids (src/socket-owners.ts finds them).
+import { listeningPids } from './socket-owners.ts';
 
 export function describeOwners(port: number, names: Map<number, string>): string {
   const pids = listeningPids(port);
