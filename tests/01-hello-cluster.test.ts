@@ -1,4 +1,5 @@
-import { startLesson } from '@cluster-course/shared/harness';
+import { readFileSync } from 'node:fs';
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, keepAlive } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
@@ -46,6 +47,29 @@ describe('lesson 01: hello cluster', () => {
     expect(reply.status).toBe(404);
     expect(reply.body).toBe('not found\n');
     expect(reply.workerPid).toBeGreaterThan(0);
+  });
+
+  it('setupPrimary({ exec }): cluster.settings.exec names src/worker-main.ts, and every worker runs that file', async () => {
+    const lesson = await startLesson(dir, { entry: 'src/exec-main.ts', env: { PORT: '0', WORKERS: '2' } });
+    expect(lesson.stdout()).toContainEqual(expect.stringMatching(/cluster\.settings\.exec = src\/worker-main\.ts$/));
+    // Each worker says which file it runs: process.argv[1], from settings.exec.
+    const running = lesson.stdout().filter((line) => /\[worker \d+\] running src\/worker-main\.ts$/.test(line));
+    expect(running).toHaveLength(2);
+    // The argv of each worker process, read from the kernel, says the same.
+    const workers = nodeChildrenOf(lesson.pid);
+    expect(workers).toHaveLength(2);
+    for (const pid of workers) {
+      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      expect(argv.some((arg) => arg.endsWith('/lessons/01-hello-cluster/src/worker-main.ts'))).toBe(true);
+    }
+    const replies = await freshMany(lesson.url, 4, 1);
+    expect(new Set(replies.map((r) => r.workerPid))).toEqual(new Set(workers));
+  });
+
+  it('src/worker-main.ts run by hand (not a worker) exits 2 with one line', async () => {
+    const { exit, stderr } = await runLesson(dir, { entry: 'src/worker-main.ts', env: { PORT: '0' } });
+    expect(exit.code).toBe(2);
+    expect(stderr).toEqual(['src/worker-main.ts is a worker file: start src/exec-main.ts instead']);
   });
 });
 
