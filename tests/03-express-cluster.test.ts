@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
@@ -113,7 +113,7 @@ describe('lesson 03: Express in a cluster', () => {
     it('with the port in use: one line naming the port and exit 1; bad env: exit 2', async () => {
       const blocker = createServer().listen(0, '127.0.0.1');
       await once(blocker, 'listening');
-      const port = (blocker.address() as { port: number }).port;
+      const { port } = blocker.address() as AddressInfo; // a TCP server: never a string or null here
       try {
         const busy = await runLesson(dir, { entry: 'src/app.ts', env: { PORT: String(port) } });
         expect(busy.exit.code).toBe(1);

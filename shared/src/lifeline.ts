@@ -15,6 +15,8 @@ export function holdLifeline(): void {
   stdin.once('end', stop);
   stdin.once('error', stop);
   stdin.resume();
-  // The lifeline must not keep the primary alive on its own.
-  (stdin as unknown as { unref?: () => void }).unref?.();
+  // The lifeline must not keep the primary alive on its own. stdin from the
+  // harness is a pipe (a net.Socket, which has unref()); the ?. is for a
+  // stdin redirected from a file, an fs.ReadStream without one.
+  stdin.unref?.();
 }

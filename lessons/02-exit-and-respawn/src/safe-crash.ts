@@ -40,6 +40,10 @@ export function isCrashing(message: unknown): message is CrashingMessage {
 /** Primary → worker: you are out of the rotation and every connection sent to you was read. */
 export const CRASH_ACK = { type: 'crash-ack' } as const;
 
+export function isCrashAck(message: unknown): message is typeof CRASH_ACK {
+  return (message as { type?: unknown } | null | undefined)?.type === CRASH_ACK.type;
+}
+
 export function crashSafely(server: net.Server, log: Logger): void {
   let crashing = false;
   process.on('uncaughtException', async (err) => {
@@ -55,8 +59,8 @@ export function crashSafely(server: net.Server, log: Logger): void {
     net.Server.prototype.close.call(server);
     const closed = once(server, 'close'); // once the last open connection is done
     const acked = new Promise<void>((resolve) => {
-      process.on('message', (message: { type?: string }) => {
-        if (message?.type === CRASH_ACK.type) resolve();
+      process.on('message', (message: unknown) => {
+        if (isCrashAck(message)) resolve();
       });
       // A primary that is stopping disconnects us instead: that proves the same.
       process.once('disconnect', resolve);

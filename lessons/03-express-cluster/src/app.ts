@@ -1,8 +1,8 @@
-// The Express app, as a factory. It knows nothing about clusters: the same
-// app runs in one process (run this file) or in every worker of a cluster
-// (src/main.ts). Keeping the app separate from how it is started is what
-// makes it easy to test and to scale.
-import cluster from 'node:cluster';
+// The Express app, as a factory. It knows nothing about clusters (no
+// node:cluster here): the same app runs in one process (run this file) or in
+// every worker of a cluster (src/main.ts), which passes in its worker id.
+// Keeping the app separate from how it is started is what makes it easy to
+// test and to scale.
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { announceReady, holdLifeline, listenOrReport, urlOf } from '@cluster-course/shared';
@@ -10,9 +10,8 @@ import express from 'express';
 import { config } from './config.ts';
 import { errorHandler, notFound } from './errors.ts';
 
-export function createApp() {
-  // 0 when this process is not a cluster worker.
-  const workerId = cluster.worker?.id ?? 0;
+/** The app; workerId is the cluster worker's id, or 0 in a process of its own. */
+export function createApp(workerId: number) {
   const app = express();
   app.disable('x-powered-by');
 
@@ -61,8 +60,8 @@ export function createApp() {
 }
 
 /** Serve the app on HOST:PORT in this process; the primary learns of failures. */
-export function serve(): http.Server {
-  const server = http.createServer(createApp());
+export function serve(workerId: number): http.Server {
+  const server = http.createServer(createApp(workerId));
   listenOrReport(server, { host: config.host, port: config.port });
   return server;
 }
@@ -73,9 +72,10 @@ export function serve(): http.Server {
 // module`; Node.js 22.18+ and 24 also offer `import.meta.main`.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   holdLifeline();
-  const server = serve();
+  const server = serve(0); // no cluster: worker id 0
   server.once('listening', () => {
-    const { port } = server.address() as { port: number };
+    const address = server.address(); // AddressInfo for TCP (a string only for a pipe)
+    const port = address !== null && typeof address !== 'string' ? address.port : config.port;
     announceReady(urlOf('http', config.host, port), '1 process, no cluster');
   });
   const stop = () => server.close(() => process.exit(0));

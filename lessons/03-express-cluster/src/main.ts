@@ -10,10 +10,11 @@ import { config } from './config.ts';
 if (cluster.isPrimary) {
   await runPrimary(config);
 } else {
-  workerLogger(cluster.worker?.id ?? 0)(`Worker ${process.pid} started`);
+  const id = cluster.worker?.id ?? 0;
+  workerLogger(id)(`Worker ${process.pid} started`);
   // Imported here, not at the top: the primary serves nothing, so it need
   // not load Express, and it forks its workers that much sooner.
   const { serve } = await import('./app.ts');
-  serve();
+  serve(id); // the app itself does not know it is clustered
   ignoreTerminalCtrlC();
 }

@@ -3,6 +3,7 @@
 import type { Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { config } from './config.ts';
+import { STOP } from './messages.ts';
 import { log, name, pool } from './pool.ts';
 
 /**
@@ -14,7 +15,7 @@ export async function retire(worker: Worker): Promise<void> {
   pool.retiring.add(worker);
   const exited = once(worker, 'exit');
   if (pool.listening.has(worker)) {
-    worker.send({ type: 'stop' });
+    worker.send(STOP);
   } else {
     // Not serving yet (and maybe not even listening for messages): just end it.
     worker.process.kill('SIGTERM');

@@ -18,6 +18,7 @@ import net from 'node:net';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { trackConnections } from './connections.ts';
+import { DRAINED, isMessage, STOP } from './messages.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;
@@ -76,15 +77,15 @@ export function runWorker(): void {
     // src/connections.ts). We close the right ones ourselves, just after.
     net.Server.prototype.close.call(server, () => {
       log('every connection closed; drained');
-      if (process.connected) process.send?.({ type: 'drained' });
+      if (process.connected) process.send?.(DRAINED);
     });
     connections.closeWaiting();
   }
 
   listenOrReport(server, { host: config.host, port: config.port });
 
-  process.on('message', (message: { type?: string }) => {
-    if (message?.type === 'stop') drain('asked to stop');
+  process.on('message', (message: unknown) => {
+    if (isMessage(message, STOP)) drain('asked to stop');
   });
   // `kill <worker pid>` or a SIGTERM to the whole process group: same drain.
   process.on('SIGTERM', () => drain('SIGTERM'));

@@ -1,8 +1,8 @@
 // TARGET=single: the baseline. One process, no cluster: what you get with
 // `node server.js`.
 import { announceReady, holdLifeline, listenOrReport, primaryLogger, urlOf } from '@cluster-course/shared';
+import { createBenchServer } from './bench-server.ts';
 import { config } from './config.ts';
-import { createBenchServer } from './http-worker.ts';
 
 export function runSingle(): void {
   primaryLogger()(`single process ${process.pid}: no cluster, one core at most`);
@@ -11,7 +11,8 @@ export function runSingle(): void {
   // Alone, a failed listen prints its one line and exits 1.
   listenOrReport(server, { host: config.host, port: config.port });
   server.once('listening', () => {
-    const { port } = server.address() as { port: number };
+    const address = server.address(); // AddressInfo for TCP (a string only for a pipe)
+    const port = address !== null && typeof address !== 'string' ? address.port : config.port;
     announceReady(urlOf('http', config.host, port), '1 process, TARGET=single');
   });
   const stop = () => {
