@@ -9,68 +9,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
-import { courseRoot } from '@cluster-course/shared/lessons';
 import autocannon from 'autocannon';
-import { reusePortSupported, TARGETS, type Target } from './config.ts';
+import { readBenchOptions } from './bench-options.ts';
 import { barChart, markdown, type Row, table } from './report.ts';
 
 const lessonDir = new URL('..', import.meta.url).pathname;
-
-function fail(message: string): never {
-  process.stderr.write(`pnpm bench: ${message}\n`);
-  process.exit(2);
-}
-
-function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < min || value > max) fail(`--${name} must be a number from ${min} to ${max}`);
-  return value;
-}
-
-/** The command line; a bad option is one line and exit 2, like bad env. */
-function parseOptions() {
-  try {
-    return parseArgs({
-      options: {
-        duration: { type: 'string' },
-        warmup: { type: 'string' },
-        connections: { type: 'string' },
-        workers: { type: 'string' },
-        route: { type: 'string', default: 'all' },
-        'cpu-ms': { type: 'string' },
-        targets: { type: 'string' },
-        out: { type: 'string' },
-        quick: { type: 'boolean', default: false },
-      },
-    });
-  } catch (err) {
-    fail((err as Error).message);
-  }
-}
-const { values } = parseOptions();
-const quick = values.quick;
-const options = {
-  duration: number('duration', values.duration, quick ? 1 : 5, 0.5, 600),
-  warmup: number('warmup', values.warmup, quick ? 0.25 : 1, 0, 60),
-  connections: number('connections', values.connections, 8, 1, 1000),
-  workers: number('workers', values.workers, availableParallelism(), 1, 64),
-  cpuMs: number('cpu-ms', values['cpu-ms'], 20, 1, 1000),
-  out: values.out ?? join(courseRoot, 'bench'),
-};
-if (!['all', 'hello', 'cpu'].includes(values.route ?? '')) fail('--route must be all, hello or cpu');
-const routes = [
-  { name: '/hello', path: '/hello' },
-  { name: '/cpu', path: `/cpu?ms=${options.cpuMs}` },
-].filter((r) => values.route === 'all' || r.name === `/${values.route}`);
-
-const wanted = (values.targets ?? TARGETS.join(',')).split(',').map((t) => t.trim());
-for (const t of wanted) if (!TARGETS.includes(t as Target)) fail(`unknown target "${t}": use ${TARGETS.join(', ')}`);
-const targets = wanted.filter((t) => t !== 'reuseport' || reusePortSupported()) as Target[];
-const unavailable = wanted.filter((t) => !targets.includes(t as Target));
+const { options, routes, targets, unavailable } = readBenchOptions(process.argv.slice(2));
 
 const machine = {
   cores: availableParallelism(),

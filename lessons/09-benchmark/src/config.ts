@@ -6,6 +6,10 @@ export const DEFAULT_PORT = 3900;
 export const TARGETS = ['single', 'cluster', 'broker', 'reuseport'] as const;
 export type Target = (typeof TARGETS)[number];
 
+export function isTarget(name: string): name is Target {
+  return (TARGETS as readonly string[]).includes(name);
+}
+
 /** server.listen({ reusePort }) came in Node.js 22.12 and 23.1. */
 export function reusePortSupported(version = process.versions.node): boolean {
   const [major = 0, minor = 0] = version.split('.').map(Number);

@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';
 import { runBrokerServer } from '@cluster-course/05-fork-broker/server';
 import { ignoreTerminalCtrlC, listenOrReport } from '@cluster-course/shared';
+import { createBenchServer } from './bench-server.ts';
 import { config } from './config.ts';
-import { createBenchServer } from './http-worker.ts';
 import { runReusePortPrimary, runReusePortWorker } from './reuseport.ts';
 import { runSingle } from './single.ts';
 
