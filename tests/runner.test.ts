@@ -1,7 +1,7 @@
 // The course runner behind `pnpm lesson`, `pnpm verify` and `pnpm start`.
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
-import { courseRoot, listLessons } from '@cluster-course/shared/lessons';
+import { courseRoot, lessonDir, listLessons } from '@cluster-course/shared/lessons';
 import { waitForGone } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 
@@ -57,5 +57,13 @@ describe('the course runner', () => {
     const text = stderr.join('\n');
     expect(text).toContain('unknown lesson "99"');
     for (const lesson of listLessons()) expect(text).toContain(lesson.folder);
+  });
+
+  it('lessonDir() of an unknown lesson throws an error that lists the valid ones', () => {
+    expect(lessonDir('1')).toMatch(/01-hello-cluster$/);
+    const valid = listLessons()
+      .map((l) => l.folder)
+      .join(', ');
+    expect(() => lessonDir('99')).toThrow(`no lesson "99"; the lessons are: ${valid}`);
   });
 });

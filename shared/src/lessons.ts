@@ -44,6 +44,9 @@ export function findLesson(query: string): Lesson | undefined {
 /** The lesson for a query, or an error that lists the valid ones. */
 export function lessonDir(query: string): string {
   const lesson = findLesson(query);
-  if (!lesson) throw new Error(`no lesson "${query}"`);
+  if (!lesson) {
+    const valid = listLessons().map((l) => l.folder);
+    throw new Error(`no lesson "${query}"; the lessons are: ${valid.join(', ')}`);
+  }
   return lesson.dir;
 }
