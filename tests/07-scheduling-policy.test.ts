@@ -8,12 +8,17 @@ import { contractTests } from './contract.ts';
 const dir = lessonDir('07');
 
 describe('lesson 07: scheduling policies', () => {
-  it('rr: 400 fresh connections over 4 workers reach all of them, busiest / idlest at most 1.25', async () => {
+  // Exact, not statistical: with one connection at a time, the worker that
+  // took the previous one has told the primary it accepted it (and rejoined
+  // the end of the free queue) before its response reached us, so the
+  // primary deals 1, 2, 3, 4, 1, 2, ... however busy the machine is. With
+  // several connections at a time the order depends on which worker answers
+  // the primary first, so the spread there is only measured (the demo).
+  it('rr, one connection at a time: 400 fresh connections give each of 4 workers exactly 100', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '4', NODE_CLUSTER_SCHED_POLICY: 'rr' } });
     expect(lesson.output()).toContain('scheduling policy: rr (cluster.SCHED_RR)');
-    const spread = await measureSpread(lesson.url, 400, 2, 4);
-    expect(spread.perWorker).toHaveLength(4);
-    expect(spread.maxOverMin).toBeLessThanOrEqual(1.25);
+    const spread = await measureSpread(lesson.url, 400, 1, 4);
+    expect(spread.perWorker.map(([, count]) => count)).toEqual([100, 100, 100, 100]);
   });
 
   it('none: every one of 400 fresh connections is served, and the policy line says none', async () => {
