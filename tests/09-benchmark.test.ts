@@ -86,6 +86,12 @@ describe('lesson 09: the benchmark', () => {
     expect(env.stderr).toEqual(['invalid TARGET="apache": expected one of single, cluster, broker, reuseport']);
   });
 
+  // The demo runs a quick benchmark: here, alone, rather than in tests/demos.test.ts.
+  it('the demo (pnpm lesson 09 --demo) runs to exit 0', async () => {
+    const { exit, stderr } = await runLesson(dir, { entry: 'src/demo.ts', timeoutMs: 100_000, env: { NO_COLOR: '1' } });
+    expect(exit.code, stderr.join('\n')).toBe(0);
+  }, 120_000);
+
   it('reusePortSupported(): 22.12+, 23.1+, 24+', () => {
     expect(['20.19.0', '22.11.0', '22.12.0', '23.0.0', '23.1.0', '24.0.0'].map((v) => reusePortSupported(v))).toEqual([
       false,

@@ -1,7 +1,7 @@
 // The course checks itself: every lesson folder follows the layout and the
 // README shape of CONTRIBUTING.md, has its test file and runs the lesson
 // contract from it, is on the course map, and cites only tests that exist;
-// the runner lists every lesson.
+// the runner lists every lesson. (tests/demos.test.ts runs every demo.)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
@@ -61,6 +61,15 @@ describe('the course', () => {
       expect(found).not.toContain(-1);
       expect(readme).toContain(`pnpm lesson ${lesson.number}`);
       expect(readme).toContain(`pnpm verify ${lesson.number}`);
+    });
+
+    it('marks its "What you will see" output for `pnpm readme:outputs`, with a command that names this lesson', () => {
+      const section = read('README.md').split('\n## What you will see')[1]?.split('\n## ')[0] ?? '';
+      const markers = [...section.matchAll(/^<!-- output: (.+) -->\n```text$/gm)].map((m) => m[1] ?? '');
+      expect(markers.length, 'an <!-- output: ... --> line just above a ```text fence').toBeGreaterThan(0);
+      for (const spec of markers) {
+        expect(spec).toMatch(new RegExp(`^([A-Z_]+=\\S* )*pnpm (lesson ${lesson.number}\\b|bench\\b)`));
+      }
     });
 
     it('has a test file that runs the lesson contract', () => {
