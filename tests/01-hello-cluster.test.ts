@@ -53,7 +53,9 @@ describe('lesson 01: hello cluster', () => {
     const lesson = await startLesson(dir, { entry: 'src/exec-main.ts', env: { PORT: '0', WORKERS: '2' } });
     expect(lesson.stdout()).toContainEqual(expect.stringMatching(/cluster\.settings\.exec = src\/worker-main\.ts$/));
     // Each worker says which file it runs: process.argv[1], from settings.exec.
-    const running = lesson.stdout().filter((line) => /^\[worker \d+ \(pid \d+\)\] running src\/worker-main\.ts$/.test(line));
+    const running = lesson
+      .stdout()
+      .filter((line) => /^\[worker \d+ \(pid \d+\)\] running src\/worker-main\.ts$/.test(line));
     expect(running).toHaveLength(2);
     // The argv of each worker process, read from the kernel, says the same.
     const workers = nodeChildrenOf(lesson.pid);
