@@ -11,7 +11,7 @@
 //   outright, the lesson's lifeline (see lifeline.ts) stops it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from './lifeline.ts';
 import { groupMembers, waitForGroupGone } from './proc.ts';
@@ -53,6 +53,8 @@ export interface OutputLine {
 const live = new Set<LessonProcess>();
 /** Read by hold-worker.ts (which is only ever loaded with --import, never imported). */
 const HOLD_ENV = 'CLUSTER_COURSE_HOLD_WORKER';
+/** Names the lesson folder whose exercise runs instead of its src/ (`pnpm exercise NN`). */
+export const EXERCISE_ENV = 'CLUSTER_COURSE_EXERCISE';
 
 export class LessonProcess {
   readonly pid: number;
@@ -276,7 +278,9 @@ const readyPattern = /\bready\b.*?\b((?:https?|tcp):\/\/[^\s)]+)/;
 
 /** Start a lesson (by folder) and, unless told otherwise, wait for its ready line. */
 export async function startLesson(dir: string, options: StartOptions = {}): Promise<LessonProcess> {
-  const { entry = 'src/main.ts', args = [], waitForReady = true, readyTimeoutMs = 20_000, echo = false } = options;
+  const { entry = 'src/main.ts', args = [], waitForReady = true, echo = false } = options;
+  // An exercise's unsolved ready line should fail its check quickly.
+  const readyTimeoutMs = options.readyTimeoutMs ?? (process.env[EXERCISE_ENV] ? 8_000 : 20_000);
   const env: NodeJS.ProcessEnv = { ...process.env, [LIFELINE_ENV]: '1' };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
@@ -284,6 +288,12 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   }
   const hooked = Boolean(options.holdWorker || options.pauseWorker);
   const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
+  // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/exercise/).
+  if (process.env[EXERCISE_ENV] && process.env[EXERCISE_ENV] === basename(dir)) {
+    env.CLUSTER_COURSE_EXERCISE_SRC = join(dir, 'src');
+    env.CLUSTER_COURSE_EXERCISE_DIR = process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise');
+    hook.push('--import', fileURLToPath(new URL('./exercise/register.mjs', import.meta.url)));
+  }
   if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
   if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);
   const child = spawn(process.execPath, ['--import', 'tsx', ...hook, join(dir, entry), ...args], {

@@ -1,0 +1,94 @@
+// EXERCISE (lesson 01): the primary. Two pieces are missing, marked TODO:
+// the fork loop and the ready condition. Check your work with
+// `pnpm exercise 01`; stuck? `pnpm exercise 01 --hint`.
+//
+// The primary: starts the workers, says when they are all listening, and
+// stops them all on SIGINT/SIGTERM. It serves no request itself.
+import cluster, { type Worker } from 'node:cluster';
+import { exitIfPortInUse, holdLifeline, isListenFailed, primaryLogger, urlOf } from '@cluster-course/shared';
+import { config } from '../src/config.ts'; // the files you do not edit stay in src/
+
+const log = primaryLogger();
+
+export async function runPrimary(): Promise<void> {
+  log(`Primary ${process.pid} is running`);
+  holdLifeline();
+  // Fail fast: a taken port is found here, before any worker is forked.
+  await exitIfPortInUse(config.host, [config.port]);
+
+  // One worker per core (WORKERS, default os.availableParallelism()).
+  // Each fork() runs src/main.ts again in a new process.
+  const alive = new Set<Worker>();
+  // TODO 1: start config.workers workers with cluster.fork(), and add each
+  // one to `alive` (the stop below ends every worker in it).
+
+  if (alive.size === 0) {
+    // (Scaffolding, keep it: an unsolved exercise fails at once, not after a timeout.)
+    process.stderr.write('TODO 1 in exercise/primary.ts: no worker was forked\n');
+    process.exit(1);
+  }
+
+  // 'listening' fires in the primary once per worker whose server is bound.
+  // When all of them are, the cluster is ready: print the ready line.
+  const listening = new Set<Worker>();
+  cluster.on('listening', (worker, address) => {
+    log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, address.port)}`);
+    listening.add(worker);
+    // TODO 2: once every worker listens (not before: a client could reach a
+    // cluster still starting), print the ready line: import announceReady
+    // from '@cluster-course/shared' and call
+    // announceReady(urlOf('http', config.host, address.port), `${config.workers} workers`).
+  });
+
+  let stopping = false;
+  let exitCode = 0;
+  function stopAll(reason: string, code: number): void {
+    if (stopping) return;
+    stopping = true;
+    exitCode = code;
+    log(`${reason}: stopping ${alive.size} workers`);
+    for (const worker of alive) {
+      if (listening.has(worker)) {
+        // disconnect(): the worker closes its server, finishes open
+        // requests, then exits on its own.
+        worker.disconnect();
+      } else {
+        // Still starting: it has accepted nothing, so there is nothing to
+        // finish. And it may not have run our code yet (ES modules load
+        // asynchronously, so its event loop runs first): a disconnect would
+        // arrive before its handlers exist, and it would go on to listen()
+        // and serve. End it now.
+        worker.process.kill('SIGTERM');
+      }
+    }
+    // The safety net, not the plan: a worker too slow to finish is killed,
+    // so a stop never hangs.
+    setTimeout(() => {
+      for (const worker of alive) worker.process.kill('SIGKILL');
+    }, 4_000).unref();
+  }
+
+  cluster.on('exit', (worker, code, signal) => {
+    alive.delete(worker);
+    listening.delete(worker);
+    log(`worker ${worker.id} (pid ${worker.process.pid}) exited (${signal ?? `code ${code}`})`);
+    // This lesson does not replace workers (lesson 02 does). With none
+    // left there is nothing to serve with.
+    if (alive.size === 0) {
+      if (!stopping) log('no workers left');
+      process.exit(stopping ? exitCode : 1);
+    }
+  });
+
+  // A worker could not listen (the port was taken after the check above,
+  // or HOST...): one line, stop, exit 1. Forking new workers would only fail
+  // the same way.
+  cluster.on('message', (_worker, message) => {
+    if (!isListenFailed(message) || stopping) return;
+    process.stderr.write(`${message.message}\n`);
+    stopAll('cannot listen', 1);
+  });
+
+  process.on('SIGINT', () => stopAll('SIGINT', 0));
+  process.on('SIGTERM', () => stopAll('SIGTERM', 0));
+}

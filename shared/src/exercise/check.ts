@@ -1,0 +1,80 @@
+// Checking an exercise: the lesson's own test file (tests/NN-slug.test.ts),
+// run by vitest with CLUSTER_COURSE_EXERCISE naming the lesson, so the
+// harness starts the lesson with the learner's files (see hooks.mjs). The
+// run stops at the first failed claim (--bail 1): that one is what to fix
+// next, and a check stays well under 30 s.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { courseRoot, type Lesson } from '../lessons.ts';
+
+export interface Claim {
+  name: string;
+  status: 'passed' | 'failed' | 'skipped' | 'pending' | 'todo';
+  message: string;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  claims: Claim[];
+  /** False when the check was interrupted (Ctrl-C, --watch restarting it). */
+  finished: boolean;
+}
+
+interface VitestReport {
+  testResults: {
+    assertionResults: { title: string; ancestorTitles: string[]; status: Claim['status']; failureMessages: string[] }[];
+  }[];
+}
+
+export interface CheckOptions {
+  /** Where the learner's files are; default the lesson's exercise/. */
+  exerciseDir?: string;
+  /** Aborting it kills the run (and every lesson it started). */
+  signal?: AbortSignal;
+  /** Check every claim instead of stopping at the first failure. */
+  all?: boolean;
+}
+
+export async function checkExercise(lesson: Lesson, options: CheckOptions = {}): Promise<CheckResult> {
+  const out = mkdtempSync(join(tmpdir(), 'exercise-'));
+  const report = join(out, 'report.json');
+  const args = ['vitest', 'run', `tests/${lesson.folder}.test.ts`, '--reporter=json', `--outputFile=${report}`];
+  if (!options.all) args.push('--bail=1');
+  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_COURSE_EXERCISE: lesson.folder, NO_COLOR: '1' };
+  if (options.exerciseDir) env.CLUSTER_COURSE_EXERCISE_DIR = options.exerciseDir;
+  // Its own process group: a stop kills vitest and everything under it.
+  const child = spawn(join(courseRoot, 'node_modules/.bin/vitest'), args.slice(1), {
+    cwd: courseRoot,
+    env,
+    detached: true,
+    stdio: 'ignore',
+  });
+  const stop = () => {
+    try {
+      if (child.pid) process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  };
+  options.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const [code, signal] = (await once(child, 'exit')) as [number | null, NodeJS.Signals | null];
+    if (options.signal?.aborted || signal) return { passed: false, claims: [], finished: false };
+    const parsed = JSON.parse(readFileSync(report, 'utf8')) as VitestReport;
+    const claims = parsed.testResults.flatMap((file) =>
+      file.assertionResults.map((test) => ({
+        name: [...test.ancestorTitles.slice(1), test.title].join(' › '),
+        status: test.status,
+        message: test.failureMessages[0] ?? '',
+      })),
+    );
+    const passed = code === 0 && claims.length > 0 && claims.every((c) => c.status === 'passed');
+    return { passed, claims, finished: true };
+  } finally {
+    options.signal?.removeEventListener('abort', stop);
+    rmSync(out, { recursive: true, force: true });
+  }
+}

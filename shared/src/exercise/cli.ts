@@ -1,0 +1,109 @@
+// `pnpm exercise`: the exercises, rustlings-style.
+//
+//   pnpm exercise                  the exercises and their state
+//   pnpm exercise NN               check yours with the lesson's own tests
+//   pnpm exercise NN --watch       re-check on every save, until Ctrl-C
+//   pnpm exercise NN --hint        the next hint
+//   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
+//   pnpm exercise NN --solution    the diff from your files to src/ (--yes: no question)
+import { parseArgs } from 'node:util';
+import { findLesson, type Lesson, listLessons } from '../lessons.ts';
+import { checkExercise } from './check.ts';
+import { changedFiles, hasExercise, hints, readState, resetFiles, writeState } from './files.ts';
+import { confirm, printVerdict, solutionDiff } from './report.ts';
+import { watch } from './watch.ts';
+
+function usage(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(2);
+}
+
+let parsed: ReturnType<typeof parse>;
+function parse() {
+  return parseArgs({
+    allowPositionals: true,
+    options: {
+      watch: { type: 'boolean' },
+      hint: { type: 'boolean' },
+      reset: { type: 'boolean' },
+      solution: { type: 'boolean' },
+      yes: { type: 'boolean' },
+    },
+  });
+}
+try {
+  parsed = parse();
+} catch (err) {
+  usage(`pnpm exercise: ${err instanceof Error ? err.message : String(err)}`);
+}
+const { values, positionals } = parsed;
+const exercises = listLessons().filter(hasExercise);
+
+function list(): number {
+  const next = exercises.find((lesson) => !readState(lesson).lastCheck?.passed);
+  process.stdout.write('  #   state     exercise\n');
+  for (const lesson of exercises) {
+    const done = readState(lesson).lastCheck?.passed;
+    const state = done ? 'done' : lesson === next ? 'next ->' : 'to do';
+    process.stdout.write(`  ${lesson.number}  ${state.padEnd(8)}  ${lesson.title}\n`);
+  }
+  const count = exercises.filter((lesson) => readState(lesson).lastCheck?.passed).length;
+  process.stdout.write(`\n${count} of ${exercises.length} done.`);
+  process.stdout.write(next ? ` Next: pnpm exercise ${next.number}\n` : ' All done!\n');
+  return 0;
+}
+
+async function check(lesson: Lesson): Promise<number> {
+  process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
+  const result = await checkExercise(lesson);
+  printVerdict(lesson, result);
+  writeState(lesson, { ...readState(lesson), lastCheck: { passed: result.passed, at: new Date().toISOString() } });
+  return result.passed ? 0 : 1;
+}
+
+function hint(lesson: Lesson): number {
+  const all = hints(lesson);
+  const state = readState(lesson);
+  const index = Math.min(state.hintsShown, all.length - 1);
+  if (index < 0) usage(`exercise ${lesson.number} has no hints`);
+  process.stdout.write(`Hint ${all[index]}`);
+  const left = all.length - index - 1;
+  process.stdout.write(
+    left > 0
+      ? `\n(${left} more: pnpm exercise ${lesson.number} --hint again)\n`
+      : `\n(That was the last hint. The answer: pnpm exercise ${lesson.number} --solution)\n`,
+  );
+  writeState(lesson, { ...state, hintsShown: index + 1 });
+  return 0;
+}
+
+async function reset(lesson: Lesson): Promise<number> {
+  const changed = changedFiles(lesson);
+  if (changed.length === 0) {
+    process.stdout.write(`exercise ${lesson.number} is already as shipped\n`);
+    return 0;
+  }
+  const question = `overwrite your changes to ${changed.map((f) => `exercise/${f}`).join(', ')}?`;
+  if (!(await confirm(question, values.yes ?? false))) return 1;
+  resetFiles(lesson);
+  writeState(lesson, { hintsShown: 0 });
+  process.stdout.write(`exercise ${lesson.number} is back as shipped: ${changed.join(', ')}\n`);
+  return 0;
+}
+
+async function solution(lesson: Lesson): Promise<number> {
+  if (!(await confirm('show the solution?', values.yes ?? false))) return 1;
+  process.stdout.write(solutionDiff(lesson));
+  return 0;
+}
+
+if (positionals.length === 0) process.exit(list());
+const lesson = findLesson(positionals[0] ?? '');
+if (!lesson || !hasExercise(lesson)) {
+  usage(`no exercise "${positionals[0]}": pnpm exercise takes one of ${exercises.map((l) => l.number).join(', ')}`);
+}
+if (values.hint) process.exit(hint(lesson));
+if (values.reset) process.exit(await reset(lesson));
+if (values.solution) process.exit(await solution(lesson));
+if (values.watch) process.exit(await watch(lesson));
+process.exit(await check(lesson));

@@ -1,0 +1,83 @@
+// An exercise's files. In lessons/NN-slug/exercise/:
+//   *.ts          the learner's files, same names as in src/ (src/ is the solution)
+//   HINTS.md      the hints, one `## Hint N` section a step
+//   .pristine/    each *.ts as shipped, as <name>.orig: --reset copies them back
+//                 (not git: a learner's clone may have no clean git state, or no git)
+//   .state.json   progress (hints seen, the last check); ignored by git
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Lesson } from '../lessons.ts';
+
+export const exerciseDir = (lesson: Lesson) => join(lesson.dir, 'exercise');
+const pristineDir = (lesson: Lesson) => join(exerciseDir(lesson), '.pristine');
+
+export function hasExercise(lesson: Lesson): boolean {
+  return existsSync(pristineDir(lesson));
+}
+
+/** The files the learner edits: the names of the pristine copies. */
+export function exerciseFiles(lesson: Lesson): string[] {
+  return readdirSync(pristineDir(lesson))
+    .filter((name) => name.endsWith('.orig'))
+    .map((name) => name.slice(0, -'.orig'.length))
+    .sort();
+}
+
+export function pristine(lesson: Lesson, file: string): string {
+  return readFileSync(join(pristineDir(lesson), `${file}.orig`), 'utf8');
+}
+
+/** The learner's copy of a file ('' if it was deleted). */
+export function current(lesson: Lesson, file: string): string {
+  const path = join(exerciseDir(lesson), file);
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
+}
+
+export function changedFiles(lesson: Lesson): string[] {
+  return exerciseFiles(lesson).filter((file) => current(lesson, file) !== pristine(lesson, file));
+}
+
+export function resetFiles(lesson: Lesson): void {
+  for (const file of exerciseFiles(lesson)) writeFileSync(join(exerciseDir(lesson), file), pristine(lesson, file));
+}
+
+/** Where the TODOs still are: `primary.ts:22 TODO 1: start config.workers ...`. */
+export function todos(lesson: Lesson): string[] {
+  return exerciseFiles(lesson).flatMap((file) =>
+    current(lesson, file)
+      .split('\n')
+      .flatMap((line, i) => {
+        const todo = /\/\/ (TODO\b.*)$/.exec(line)?.[1];
+        return todo ? [`exercise/${file}:${i + 1}  ${todo}`] : [];
+      }),
+  );
+}
+
+/** The hints, in order: the sections of HINTS.md under `## Hint N`. */
+export function hints(lesson: Lesson): string[] {
+  const path = join(exerciseDir(lesson), 'HINTS.md');
+  if (!existsSync(path)) return [];
+  return readFileSync(path, 'utf8')
+    .split(/^## /m)
+    .slice(1)
+    .map((section) => `${section.trim()}\n`);
+}
+
+export interface ExerciseState {
+  hintsShown: number;
+  lastCheck?: { passed: boolean; at: string };
+}
+
+const statePath = (lesson: Lesson) => join(exerciseDir(lesson), '.state.json');
+
+export function readState(lesson: Lesson): ExerciseState {
+  try {
+    return { hintsShown: 0, ...(JSON.parse(readFileSync(statePath(lesson), 'utf8')) as Partial<ExerciseState>) };
+  } catch {
+    return { hintsShown: 0 };
+  }
+}
+
+export function writeState(lesson: Lesson, state: ExerciseState): void {
+  writeFileSync(statePath(lesson), `${JSON.stringify(state, null, 2)}\n`);
+}

@@ -1,0 +1,44 @@
+// `pnpm exercise NN --watch`: check, then again on every save of a file in
+// exercise/, until Ctrl-C. A save during a check restarts it; Ctrl-C stops the
+// check under way (vitest and every lesson it started) before we exit.
+import { watch as watchFiles } from 'node:fs';
+import type { Lesson } from '../lessons.ts';
+import { checkExercise } from './check.ts';
+import { exerciseDir, readState, writeState } from './files.ts';
+import { printVerdict } from './report.ts';
+
+export async function watch(lesson: Lesson): Promise<number> {
+  let running: AbortController | undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  async function run(): Promise<void> {
+    running?.abort();
+    const controller = new AbortController();
+    running = controller;
+    process.stdout.write('\x1b[2J\x1b[H'); // clear the screen
+    process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
+    const result = await checkExercise(lesson, { signal: controller.signal });
+    if (!result.finished) return; // restarted, or stopped
+    printVerdict(lesson, result);
+    writeState(lesson, { ...readState(lesson), lastCheck: { passed: result.passed, at: new Date().toISOString() } });
+    process.stdout.write('\nWatching exercise/ for changes; Ctrl-C to stop.\n');
+  }
+
+  // Editors save in bursts (a temp file, a rename): wait for a quiet moment.
+  const watcher = watchFiles(exerciseDir(lesson), (_event, name) => {
+    if (!name || name.startsWith('.') || !name.endsWith('.ts')) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => void run(), 200);
+  });
+  void run();
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  watcher.close();
+  clearTimeout(timer);
+  running?.abort();
+  // Give the check a moment to be killed as a group, then go.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  return 0;
+}
