@@ -1,17 +1,19 @@
 import { once } from 'node:events';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startLesson } from '@cluster-course/shared/harness';
+import { lessonModule, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
-import { decide } from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
+import type * as ExitPolicy from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
 import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/src/retry-client.ts';
 import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/src/strand.ts';
 import { connectionHolders } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
+// The policy under test: src/'s, or the learner's while `pnpm exercise 02` runs.
+const { decide }: typeof ExitPolicy = await import(lessonModule('02-exit-and-respawn', 'exit-policy.ts'));
 const dir = lessonDir('02');
 const env = { PORT: '0', WORKERS: '2' };
 const linux = process.platform === 'linux';

@@ -11,6 +11,7 @@
 //   outright, the lesson's lifeline (see lifeline.ts) stops it.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from './lifeline.ts';
@@ -275,6 +276,19 @@ export function describeExit(info: ExitInfo): string {
 }
 
 const readyPattern = /\bready\b.*?\b((?:https?|tcp):\/\/[^\s)]+)/;
+
+/**
+ * A lesson's module as a test should import it: `lessons/<folder>/src/<file>`,
+ * or the learner's copy while `pnpm exercise` checks that lesson.
+ */
+export function lessonModule(folder: string, file: string): string {
+  const dir = join(fileURLToPath(new URL('../../lessons', import.meta.url)), folder);
+  if (process.env[EXERCISE_ENV] === folder) {
+    const mine = join(process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise'), file);
+    if (existsSync(mine)) return mine;
+  }
+  return join(dir, 'src', file);
+}
 
 /** Start a lesson (by folder) and, unless told otherwise, wait for its ready line. */
 export async function startLesson(dir: string, options: StartOptions = {}): Promise<LessonProcess> {

@@ -6,13 +6,17 @@ import type { Lesson } from '../lessons.ts';
 import type { CheckResult } from './check.ts';
 import { exerciseDir, exerciseFiles, todos } from './files.ts';
 
-/** The first lines of a failure, without the stack: what went wrong, in words. */
+/**
+ * A failure in plain words: its message without the stack, and of the
+ * lesson's output the harness attached, the last lines (where it went wrong).
+ */
 function plain(message: string): string[] {
-  return message
-    .split('\n')
-    .filter((line) => !/^\s+at /.test(line) && !line.includes('node_modules'))
-    .slice(0, 8)
-    .map((line) => `    ${line}`);
+  const lines = message.split('\n').filter((line) => !/^\s+at /.test(line) && !line.includes('node_modules'));
+  const isOutput = (line: string) => /^\s+[|!] /.test(line);
+  const words = lines.filter((line) => !isOutput(line) && line.trim()).slice(0, 6);
+  const output = lines.filter(isOutput).slice(-8);
+  const tail = output.length ? ['  the lesson printed, last:', ...output.map((line) => `  ${line.trim()}`)] : [];
+  return [...words, ...tail].map((line) => `    ${line}`);
 }
 
 export function printVerdict(lesson: Lesson, result: CheckResult): void {
