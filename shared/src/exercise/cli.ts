@@ -6,11 +6,13 @@
 //   pnpm exercise NN --hint        the next hint
 //   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
 //   pnpm exercise NN --solution    the diff from your files to src/ (--yes: no question)
+//   pnpm exercise --self-check     every exercise fails as shipped and passes solved (CI)
 import { parseArgs } from 'node:util';
 import { findLesson, type Lesson, listLessons } from '../lessons.ts';
 import { checkExercise } from './check.ts';
 import { changedFiles, hasExercise, hints, readState, resetFiles, writeState } from './files.ts';
 import { confirm, printVerdict, solutionDiff } from './report.ts';
+import { selfCheck } from './self-check.ts';
 import { watch } from './watch.ts';
 
 function usage(message: string): never {
@@ -28,6 +30,7 @@ function parse() {
       reset: { type: 'boolean' },
       solution: { type: 'boolean' },
       yes: { type: 'boolean' },
+      'self-check': { type: 'boolean' },
     },
   });
 }
@@ -97,6 +100,7 @@ async function solution(lesson: Lesson): Promise<number> {
   return 0;
 }
 
+if (values['self-check']) process.exit(await selfCheck(exercises));
 if (positionals.length === 0) process.exit(list());
 const lesson = findLesson(positionals[0] ?? '');
 if (!lesson || !hasExercise(lesson)) {

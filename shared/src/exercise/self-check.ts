@@ -1,0 +1,47 @@
+// `pnpm exercise --self-check`: the exercises and the tests agree. For every
+// exercise, its files as shipped (the pristine copies) must fail at least one
+// of the lesson's claims: it is not already solved. With src/'s files in
+// their place, every claim must pass: it can be solved. Each runs in a
+// temporary folder, so the learner's own files are never touched. It runs
+// every lesson's whole test file, so it takes minutes: CI runs it
+// (.ci/run), the suite does not.
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Lesson } from '../lessons.ts';
+import { checkExercise } from './check.ts';
+import { exerciseFiles, pristine } from './files.ts';
+
+async function withFiles(lesson: Lesson, solved: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
+  try {
+    for (const file of exerciseFiles(lesson)) {
+      if (solved) copyFileSync(join(lesson.dir, 'src', file), join(dir, file));
+      else writeFileSync(join(dir, file), pristine(lesson, file));
+    }
+    return await checkExercise(lesson, { exerciseDir: dir, all: solved });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function selfCheck(exercises: Lesson[]): Promise<number> {
+  let bad = 0;
+  for (const lesson of exercises) {
+    const started = Date.now();
+    const shipped = await withFiles(lesson, false);
+    const failedClaim = shipped.claims.find((claim) => claim.status === 'failed');
+    const solved = await withFiles(lesson, true);
+    const solvedFailures = solved.claims.filter((claim) => claim.status !== 'passed');
+    const ok = shipped.finished && !shipped.passed && failedClaim !== undefined && solved.passed;
+    if (!ok) bad += 1;
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    process.stdout.write(
+      `${ok ? 'ok  ' : 'BAD '} exercise ${lesson.number}: as shipped fails "${failedClaim?.name ?? '(nothing failed)'}"; ` +
+        `solved passes ${solved.claims.length - solvedFailures.length} of ${solved.claims.length} (${seconds} s)\n`,
+    );
+    for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
+  }
+  process.stdout.write(`${exercises.length - bad} of ${exercises.length} exercises agree with their lesson's tests\n`);
+  return bad === 0 ? 0 : 1;
+}
