@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { courseRoot, type Lesson } from '../lessons.ts';
+import { exerciseDir } from './files.ts';
 
 export interface Claim {
   name: string;
@@ -44,7 +45,7 @@ export async function checkExercise(lesson: Lesson, options: CheckOptions = {}):
   const args = ['vitest', 'run', `tests/${lesson.folder}.test.ts`, '--reporter=json', `--outputFile=${report}`];
   if (!options.all) args.push('--bail=1');
   const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_COURSE_EXERCISE: lesson.folder, NO_COLOR: '1' };
-  if (options.exerciseDir) env.CLUSTER_COURSE_EXERCISE_DIR = options.exerciseDir;
+  env.CLUSTER_COURSE_EXERCISE_DIR = options.exerciseDir ?? exerciseDir(lesson);
   // Its own process group: a stop kills vitest and everything under it.
   const child = spawn(join(courseRoot, 'node_modules/.bin/vitest'), args.slice(1), {
     cwd: courseRoot,

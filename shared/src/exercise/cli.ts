@@ -6,7 +6,7 @@
 //   pnpm exercise NN --hint        the next hint
 //   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
 //   pnpm exercise NN --solution    the diff from your files to src/ (--yes: no question)
-//   pnpm exercise --self-check     every exercise fails as shipped and passes solved (CI)
+//   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved (CI)
 import { parseArgs } from 'node:util';
 import { findLesson, type Lesson, listLessons } from '../lessons.ts';
 import { checkExercise } from './check.ts';
@@ -69,7 +69,7 @@ function hint(lesson: Lesson): number {
   const state = readState(lesson);
   const index = Math.min(state.hintsShown, all.length - 1);
   if (index < 0) usage(`exercise ${lesson.number} has no hints`);
-  process.stdout.write(`Hint ${all[index]}`);
+  process.stdout.write(all[index] ?? '');
   const left = all.length - index - 1;
   process.stdout.write(
     left > 0
@@ -100,7 +100,10 @@ async function solution(lesson: Lesson): Promise<number> {
   return 0;
 }
 
-if (values['self-check']) process.exit(await selfCheck(exercises));
+if (values['self-check']) {
+  const only = positionals.map((q) => findLesson(q)?.folder);
+  process.exit(await selfCheck(exercises.filter((l) => only.length === 0 || only.includes(l.folder))));
+}
 if (positionals.length === 0) process.exit(list());
 const lesson = findLesson(positionals[0] ?? '');
 if (!lesson || !hasExercise(lesson)) {

@@ -8,7 +8,15 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Lesson } from '../lessons.ts';
 
-export const exerciseDir = (lesson: Lesson) => join(lesson.dir, 'exercise');
+/**
+ * The learner's exercise folder. CLUSTER_COURSE_EXERCISE_HOME moves every
+ * exercise to `<home>/<lesson folder>/` (the runner tests use copies there,
+ * so they never touch a learner's work).
+ */
+export function exerciseDir(lesson: Lesson): string {
+  const home = process.env.CLUSTER_COURSE_EXERCISE_HOME;
+  return home ? join(home, lesson.folder) : join(lesson.dir, 'exercise');
+}
 const pristineDir = (lesson: Lesson) => join(exerciseDir(lesson), '.pristine');
 
 export function hasExercise(lesson: Lesson): boolean {

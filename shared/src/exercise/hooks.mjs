@@ -19,12 +19,13 @@ const exists = (url) => existsSync(new URL(url));
 
 export async function resolve(specifier, context, next) {
   if (!src || !exercise) return next(specifier, context);
-  // An exercise file importing a sibling the exercise does not have: resolve
-  // it as src/ would.
+  // An exercise file importing a package, or a sibling the exercise does not
+  // have: resolve it as the same file in src/ would (the exercise folder may
+  // be a copy outside the lesson, with no node_modules above it).
   let parentURL = context.parentURL;
-  if (parentURL?.startsWith(exercise) && specifier.startsWith('.')) {
-    const target = new URL(specifier, parentURL).href;
-    if (!exists(target)) parentURL = src + parentURL.slice(exercise.length);
+  if (parentURL?.startsWith(exercise)) {
+    const relative = specifier.startsWith('.');
+    if (!relative || !exists(new URL(specifier, parentURL).href)) parentURL = src + parentURL.slice(exercise.length);
   }
   const result = await next(specifier, { ...context, parentURL });
   if (result.url.startsWith(src)) {

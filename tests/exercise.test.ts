@@ -1,0 +1,128 @@
+// `pnpm exercise`: the list, the check, --hint, --reset, --solution and
+// --watch, run as the learner runs them. Every test works on copies of the
+// exercises in a temporary CLUSTER_COURSE_EXERCISE_HOME, so a learner's own
+// work in lessons/*/exercise/ is never touched by the suite.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { courseRoot, listLessons } from '@cluster-course/shared/lessons';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const lesson01 = listLessons().find((l) => l.number === '01');
+if (!lesson01) throw new Error('lesson 01 is missing');
+const withExercise = listLessons().filter((l) => readdirSync(l.dir).includes('exercise'));
+let home = '';
+
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'exercises-'));
+  for (const l of withExercise) cpSync(join(l.dir, 'exercise'), join(home, l.folder), { recursive: true });
+  // Start from shipped files and no progress, whatever the learner has done.
+  for (const l of withExercise) {
+    rmSync(join(home, l.folder, '.state.json'), { force: true });
+    for (const orig of readdirSync(join(home, l.folder, '.pristine'))) {
+      const file = orig.replace(/\.orig$/, '');
+      cpSync(join(home, l.folder, '.pristine', orig), join(home, l.folder, file));
+    }
+  }
+});
+afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+const exercise = (args: string[], timeoutMs = 60_000) =>
+  runLesson(courseRoot, {
+    entry: 'shared/src/exercise/cli.ts',
+    args,
+    timeoutMs,
+    env: { NO_COLOR: '1', CLUSTER_COURSE_EXERCISE_HOME: home },
+  });
+const primary = () => join(home, '01-hello-cluster', 'primary.ts');
+
+/** Vitest runs started by a check that uses this test's exercise home. */
+function checksRunning(): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`CLUSTER_COURSE_EXERCISE_HOME=${home}\0`);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+describe('pnpm exercise', () => {
+  it('lists the 8 exercises, 01 to 08, none done, 01 next', async () => {
+    const { exit, stdout } = await exercise([]);
+    expect(exit.code).toBe(0);
+    const rows = stdout.filter((line) => /^\s+\d\d\s/.test(line));
+    expect(rows.map((row) => row.trim().slice(0, 2))).toEqual(['01', '02', '03', '04', '05', '06', '07', '08']);
+    expect(rows[0]).toMatch(/next/);
+    expect(stdout).toContain('0 of 8 done. Next: pnpm exercise 01');
+  });
+
+  it('checks 01 as shipped: exit 1, the failed claim in plain words, the TODOs, within 30 s', async () => {
+    const started = Date.now();
+    const { exit, stdout } = await exercise(['01']);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(exit.code).toBe(1);
+    const text = stdout.join('\n');
+    expect(text).toMatch(/✗ WORKERS=3 starts exactly 3 workers/);
+    expect(text).toContain('TODO 1 in exercise/primary.ts: no worker was forked');
+    expect(text).toMatch(/exercise\/primary\.ts:\d+ {2}TODO 1/);
+    expect(text).toContain('pnpm exercise 01 --hint');
+  });
+
+  it('--hint gives the hints one step at a time, then says it was the last', async () => {
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) seen.push((await exercise(['01', '--hint'])).stdout.join('\n'));
+    expect(seen[0]).toMatch(/^Hint 1/);
+    expect(seen[1]).toMatch(/^Hint 2/);
+    expect(seen[2]).toMatch(/^Hint 3[\s\S]*That was the last hint/);
+    expect(seen[3]).toMatch(/^Hint 3/);
+  });
+
+  it('--reset asks for --yes before overwriting a change, then restores the file as shipped', async () => {
+    const shipped = readFileSync(primary(), 'utf8');
+    writeFileSync(primary(), `${shipped}// my change\n`);
+    const refused = await exercise(['01', '--reset']);
+    expect(refused.exit.code).toBe(1);
+    expect(refused.stderr.join('\n')).toContain('Run again with --yes');
+    expect(readFileSync(primary(), 'utf8')).toContain('// my change');
+    const done = await exercise(['01', '--reset', '--yes']);
+    expect(done.exit.code).toBe(0);
+    expect(readFileSync(primary(), 'utf8')).toBe(shipped);
+  });
+
+  it('--solution asks first, and with --yes shows a unified diff from exercise/ to src/', async () => {
+    expect((await exercise(['01', '--solution'])).exit.code).toBe(1);
+    const { exit, stdout } = await exercise(['01', '--solution', '--yes']);
+    expect(exit.code).toBe(0);
+    expect(stdout).toContain('--- exercise/primary.ts');
+    expect(stdout).toContain('+++ src/primary.ts');
+    expect(stdout).toContainEqual(expect.stringMatching(/^\+\s+for \(let i = 0; i < config\.workers; i\+\+\)/));
+  });
+
+  it('--watch re-checks on a save, and Ctrl-C stops it with nothing left running', async () => {
+    const watch = await startLesson(courseRoot, {
+      entry: 'shared/src/exercise/cli.ts',
+      args: ['01', '--watch'],
+      waitForReady: false,
+      env: { NO_COLOR: '1', CLUSTER_COURSE_EXERCISE_HOME: home },
+    });
+    await watch.waitForLine(/Watching exercise\/ for changes/, { timeoutMs: 30_000 });
+    const since = watch.mark();
+    writeFileSync(primary(), `${readFileSync(primary(), 'utf8')}// saved again\n`);
+    await watch.waitForLine(/Checking exercise 01/, { since, timeoutMs: 10_000 });
+    watch.signal('SIGINT'); // mid-check: the check must be stopped too
+    expect((await watch.waitForExit(10_000)).code).toBe(0);
+    for (let i = 0; i < 100 && checksRunning().length > 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(checksRunning()).toEqual([]);
+  });
+
+  it('an unknown exercise exits 2 with one line', async () => {
+    const { exit, stderr } = await exercise(['99']);
+    expect(exit.code).toBe(2);
+    expect(stderr).toEqual(['no exercise "99": pnpm exercise takes one of 01, 02, 03, 04, 05, 06, 07, 08']);
+  });
+});
