@@ -16,6 +16,8 @@ let home = '';
 
 beforeEach(() => {
   home = mkdtempSync(join(tmpdir(), 'exercises-'));
+  // Like the lessons' folders: the copies' .ts files are ES modules.
+  writeFileSync(join(home, 'package.json'), '{ "type": "module" }\n');
   for (const l of withExercise) cpSync(join(l.dir, 'exercise'), join(home, l.folder), { recursive: true });
   // Start from shipped files and no progress, whatever the learner has done.
   for (const l of withExercise) {

@@ -26,7 +26,7 @@ export function printVerdict(lesson: Lesson, result: CheckResult): void {
     else if (claim.status === 'failed') say(`  ✗ ${claim.name}`);
   }
   const unchecked = result.claims.filter((c) => c.status !== 'passed' && c.status !== 'failed').length;
-  if (unchecked > 0) say(`  · ${unchecked} more claims, checked once this one passes`);
+  if (unchecked > 0 && !result.passed) say(`  · ${unchecked} more claims, checked once this one passes`);
   say();
   if (result.passed) {
     say(`Exercise ${lesson.number} passes every claim of lesson ${lesson.number}. Well done!`);

@@ -15,6 +15,8 @@ import { exerciseFiles, pristine } from './files.ts';
 async function withFiles(lesson: Lesson, solved: boolean) {
   const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
   try {
+    // Like the lesson's folder: its .ts files are ES modules.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     for (const file of exerciseFiles(lesson)) {
       if (solved) copyFileSync(join(lesson.dir, 'src', file), join(dir, file));
       else writeFileSync(join(dir, file), pristine(lesson, file));
@@ -32,13 +34,13 @@ export async function selfCheck(exercises: Lesson[]): Promise<number> {
     const shipped = await withFiles(lesson, false);
     const failedClaim = shipped.claims.find((claim) => claim.status === 'failed');
     const solved = await withFiles(lesson, true);
-    const solvedFailures = solved.claims.filter((claim) => claim.status !== 'passed');
+    const solvedFailures = solved.claims.filter((claim) => claim.status === 'failed');
     const ok = shipped.finished && !shipped.passed && failedClaim !== undefined && solved.passed;
     if (!ok) bad += 1;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
     process.stdout.write(
       `${ok ? 'ok  ' : 'BAD '} exercise ${lesson.number}: as shipped fails "${failedClaim?.name ?? '(nothing failed)'}"; ` +
-        `solved passes ${solved.claims.length - solvedFailures.length} of ${solved.claims.length} (${seconds} s)\n`,
+        `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${seconds} s)\n`,
     );
     for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
   }
