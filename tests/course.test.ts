@@ -72,6 +72,27 @@ describe('the course', () => {
       }
     });
 
+    // Lessons 01 to 08 have an exercise (see CONTRIBUTING.md). That it fails
+    // as shipped and passes solved is proved in CI: pnpm exercise --self-check.
+    it.runIf(Number(lesson.number) <= 8)(
+      'has an exercise: TODO files named as in src/, their pristine copies, 3 hints, a README section',
+      () => {
+        const dir = join(lesson.dir, 'exercise');
+        const files = readdirSync(join(dir, '.pristine')).map((name) => name.replace(/\.orig$/, ''));
+        expect(files.length).toBeGreaterThan(0);
+        for (const file of files) {
+          expect(existsSync(join(lesson.dir, 'src', file)), `src/${file}, the solution of exercise/${file}`).toBe(true);
+          expect(readFileSync(join(dir, '.pristine', `${file}.orig`), 'utf8')).toMatch(/\/\/ TODO\b/);
+        }
+        const hints = readFileSync(join(dir, 'HINTS.md'), 'utf8').match(/^## Hint \d/gm) ?? [];
+        expect(hints).toEqual(['## Hint 1', '## Hint 2', '## Hint 3']);
+        const readme = read('README.md');
+        expect(readme.indexOf('\n## Exercise\n')).toBeGreaterThan(readme.indexOf('\n## Try it\n'));
+        expect(readme.indexOf('\n## Exercise\n')).toBeLessThan(readme.indexOf('\n## Pitfalls\n'));
+        expect(readme).toContain(`pnpm exercise ${lesson.number}`);
+      },
+    );
+
     it('has a test file that runs the lesson contract', () => {
       const file = join(courseRoot, 'tests', `${lesson.folder}.test.ts`);
       expect(existsSync(file)).toBe(true);
