@@ -16,6 +16,7 @@ describe('lesson 06: sharing a net server port', () => {
     for (let i = 0; i < 6; i++) {
       const client = await connectLines(lesson.url);
       const greeting = await client.next();
+      expect(greeting, 'the first line a client gets').toMatch(/^hello from worker (\d+) \(pid (\d+)\)$/);
       const [, id, pid] = greeting.match(/^hello from worker (\d+) \(pid (\d+)\)$/) ?? [];
       expect(Number(id)).toBeGreaterThan(0);
       seen.add(Number(pid));
