@@ -58,8 +58,10 @@ function list(): number {
 
 async function check(lesson: Lesson): Promise<number> {
   process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
+  const started = Date.now();
   const result = await checkExercise(lesson);
   printVerdict(lesson, result);
+  process.stdout.write(`(checked in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
   writeState(lesson, { ...readState(lesson), lastCheck: { passed: result.passed, at: new Date().toISOString() } });
   return result.passed ? 0 : 1;
 }

@@ -30,17 +30,19 @@ async function withFiles(lesson: Lesson, solved: boolean) {
 export async function selfCheck(exercises: Lesson[]): Promise<number> {
   let bad = 0;
   for (const lesson of exercises) {
-    const started = Date.now();
+    let started = Date.now();
     const shipped = await withFiles(lesson, false);
+    const shippedSeconds = ((Date.now() - started) / 1000).toFixed(0);
     const failedClaim = shipped.claims.find((claim) => claim.status === 'failed');
+    started = Date.now();
     const solved = await withFiles(lesson, true);
+    const solvedSeconds = ((Date.now() - started) / 1000).toFixed(0);
     const solvedFailures = solved.claims.filter((claim) => claim.status === 'failed');
     const ok = shipped.finished && !shipped.passed && failedClaim !== undefined && solved.passed;
     if (!ok) bad += 1;
-    const seconds = ((Date.now() - started) / 1000).toFixed(0);
     process.stdout.write(
-      `${ok ? 'ok  ' : 'BAD '} exercise ${lesson.number}: as shipped fails "${failedClaim?.name ?? '(nothing failed)'}"; ` +
-        `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${seconds} s)\n`,
+      `${ok ? 'ok  ' : 'BAD '} exercise ${lesson.number}: as shipped fails "${failedClaim?.name ?? '(nothing failed)'}" (${shippedSeconds} s); ` +
+        `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${solvedSeconds} s)\n`,
     );
     for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
   }
