@@ -5,3 +5,8 @@ import { afterEach } from 'vitest';
 afterEach(async () => {
   await killAllLessons();
 });
+
+// Vitest sets MODE=test in its own environment (Vite's mode), and lessons
+// inherit our environment. Lesson 10 reads MODE: it must see only what a test
+// gives it.
+delete process.env.MODE;
