@@ -24,7 +24,7 @@ for (const mode of MODES) {
     say(`  GET /hello while 4 GET /cpu?ms=200 run: answered in ${hello.toFixed(0)} ms`);
     const load = await cpuThroughput(lesson.url, 24, 50, 8);
     say(`  24 GET /cpu?ms=50, 8 at a time: ${load.perSecond.toFixed(1)} per second`);
-    say(`  GET /hello one after another meanwhile: the slowest took ${load.worstHelloMs.toFixed(0)} ms`);
+    say(`  a GET /hello every 50 ms meanwhile: the slowest took ${load.worstHelloMs.toFixed(0)} ms`);
     const stats = JSON.parse((await fresh(new URL('/stats', lesson.url))).body);
     // Node.js processes only: tsx's esbuild helper is not the lesson's.
     const nodes = lesson.members().filter((p) => p.comm === 'node');

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { LessonProcess } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
@@ -26,11 +27,11 @@ export async function helloBehindCpu(lesson: LessonProcess, ms: number): Promise
 
 export interface Throughput {
   perSecond: number;
-  /** The slowest of the /hello requests sent one after another during the load. */
+  /** The slowest of the /hello probes sent during the load. */
   worstHelloMs: number;
 }
 
-/** `count` CPU requests of `ms`, `concurrency` at a time, with /hello probes alongside. */
+/** `count` CPU requests of `ms`, `concurrency` at a time, with a /hello probe alongside. */
 export async function cpuThroughput(url: string, count: number, ms: number, concurrency: number): Promise<Throughput> {
   let next = 0;
   let finished = false;
@@ -41,8 +42,13 @@ export async function cpuThroughput(url: string, count: number, ms: number, conc
     }
   };
   const hellos: number[] = [];
+  // Paced, one every 50 ms: a probe as fast as it can go would be a CPU load
+  // of its own, on the same cores as the work it measures.
   const probe = async () => {
-    while (!finished) hellos.push(await timed(new URL('/hello', url)));
+    while (!finished) {
+      hellos.push(await timed(new URL('/hello', url)));
+      await sleep(50);
+    }
   };
   const started = performance.now();
   const probing = probe();
