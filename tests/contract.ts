@@ -26,6 +26,13 @@ export interface ContractOptions {
    * its stop has no worker process to meet while it starts.
    */
   oneProcess?: boolean;
+  /**
+   * Workers start one after another, each once the one before is ready
+   * (PM2 with wait_ready): while worker 1 is paused, worker 2 is not forked.
+   */
+  startsInSequence?: boolean;
+  /** Worker ids count from 0 (PM2's NODE_APP_INSTANCE), not from 1 like node:cluster's. */
+  idsFromZero?: boolean;
 }
 
 /** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
@@ -73,7 +80,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       it('answers with x-worker-id and x-worker-pid of a process of the lesson', async () => {
         const lesson = await startLesson(dir, { env });
         const reply = await fresh(new URL(options.identityPath ?? '/', lesson.url));
-        expect(reply.workerId).toBeGreaterThan(0);
+        expect(reply.workerId).toBeGreaterThanOrEqual(options.idsFromZero ? 0 : 1);
         expect(lesson.members().map((p) => p.pid)).toContain(reply.workerPid);
         expect(reply.body).not.toMatch(/\n\s+at /);
       });
@@ -152,7 +159,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
                 waitForReady: false,
               });
               const [, pid] = await lesson.waitForLine(/\[test hook\] worker 1 \(pid (\d+)\) paused/);
-              await lesson.waitForLine(held);
+              if (!options.startsInSequence) await lesson.waitForLine(held);
               await blockPort(port);
               process.kill(Number(pid), 'SIGUSR2');
               await lesson.waitForLine(new RegExp(`port ${port} is already in use`));

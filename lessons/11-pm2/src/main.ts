@@ -1,0 +1,94 @@
+// Lesson 11: the app of src/app.ts in a cluster run by PM2, in the
+// foreground. The lesson validates its environment, gives PM2 a private home,
+// starts PM2's God in this process (no daemon), starts the app from
+// ecosystem.config.cjs, relays what PM2 and the instances say, and maps
+// signals to PM2 commands:
+//   SIGHUP            pm2 reload: one instance at a time, start the new, wait for its ready, stop the old
+//   SIGINT / SIGTERM  pm2 delete: every instance drains (SIGINT, kill_timeout), then the lesson exits 0
+import { createRequire } from 'node:module';
+import { announceReady, exitIfPortInUse, holdLifeline, readServerEnv, urlOf } from '@cluster-course/shared';
+import type { StartOptions } from 'pm2';
+import { PORT_IN_USE_EXIT } from './app-exit.ts';
+import { privateHome, removeHome } from './home.ts';
+import { type Pm2Event, startPm2 } from './pm2.ts';
+
+const DEFAULT_PORT = 4100;
+const config = readServerEnv(DEFAULT_PORT); // bad values: one line, exit 2
+const log = (line: string) => process.stdout.write(`[pm2 ${process.pid}] ${line}\n`);
+const lessonDir = new URL('..', import.meta.url).pathname;
+
+log(`PM2 will run ${config.workers} instance(s) in cluster mode, in this process (no daemon)`);
+holdLifeline();
+await exitIfPortInUse(config.host, [config.port]); // before PM2 starts anything
+
+// ecosystem.config.cjs reads WORKERS, PORT and HOST from the environment.
+Object.assign(process.env, { WORKERS: String(config.workers), PORT: String(config.port), HOST: config.host });
+const require = createRequire(import.meta.url);
+const [app] = (require(`${lessonDir}ecosystem.config.cjs`) as { apps: StartOptions[] }).apps;
+if (!app?.name) throw new Error('ecosystem.config.cjs has no app');
+const name = app.name;
+
+const home = privateHome();
+log(`PM2_HOME=${home}`);
+const pm2 = await startPm2(home);
+let stopping = false;
+let port = config.port;
+
+// What the instances print, and what PM2 does, comes back on PM2's bus.
+const bus = await pm2.bus();
+const who = (e: Pm2Event) => `[instance ${e.process.pm_id}]`;
+bus.on('log:out', (e) => {
+  const bound = /listening on port (\d+)/.exec(e.data ?? '');
+  if (bound) port = Number(bound[1]);
+  for (const line of (e.data ?? '').trimEnd().split('\n')) process.stdout.write(`${who(e)} ${line}\n`);
+});
+bus.on('log:err', (e) => {
+  for (const line of (e.data ?? '').trimEnd().split('\n')) process.stderr.write(`${who(e)} ${line}\n`);
+});
+bus.on('process:event', (e) => {
+  if (e.event !== 'exit' || stopping) return;
+  if (e.process.exit_code === PORT_IN_USE_EXIT) void stop('the port is taken', 1);
+});
+
+/**
+ * PM2 gives its instances node_args as their whole execArgv (a cluster
+ * worker would otherwise inherit its primary's). So any other --import this
+ * process got (the course's test hooks: shared/src/hold-worker.ts) is passed
+ * on, or a test could not hold an instance as it starts.
+ */
+function nodeArgs(options: StartOptions): string[] {
+  const own = [options.node_args ?? []].flat();
+  const hooks = process.execArgv.flatMap((arg, i, all) =>
+    all[i - 1] === '--import' && arg !== 'tsx' ? ['--import', arg] : [],
+  );
+  return [...own, ...hooks];
+}
+
+async function stop(reason: string, code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${reason}: pm2 delete ${name} (each instance gets SIGINT and drains)`);
+  await pm2.delete(name).catch(() => {});
+  removeHome(home);
+  log(`stopped; exit code ${code}`);
+  process.exit(code);
+}
+process.on('SIGINT', () => void stop('SIGINT', 0));
+process.on('SIGTERM', () => void stop('SIGTERM', 0));
+
+let reloading = false;
+process.on('SIGHUP', async () => {
+  if (reloading || stopping) return log('SIGHUP: a reload or a stop is already under way; ignored');
+  reloading = true;
+  const before = (await pm2.list()).map((p) => p.pid);
+  log(`SIGHUP: pm2 reload ${name} (pids ${before.join(', ')})`);
+  await pm2.reload(name);
+  const after = (await pm2.list()).map((p) => p.pid);
+  log(`reload done: pids ${before.join(', ')} replaced by ${after.join(', ')}`);
+  reloading = false;
+});
+
+await pm2.start({ ...app, cwd: lessonDir, instances: config.workers, node_args: nodeArgs(app) });
+if (!stopping) {
+  announceReady(urlOf('http', config.host, port), `${config.workers} instance(s) under PM2 cluster mode`);
+}

@@ -1,0 +1,105 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { startLesson } from '@cluster-course/shared/harness';
+import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
+import { lessonDir } from '@cluster-course/shared/lessons';
+import { nodeChildrenOf, waitForGone } from '@cluster-course/shared/proc';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HOMES, sweepStaleHomes } from '../lessons/11-pm2/src/home.ts';
+import { contractTests } from './contract.ts';
+
+const dir = lessonDir('11');
+const env = { PORT: '0', WORKERS: '2' };
+const started: number[] = [];
+
+async function start(extra: Record<string, string> = {}) {
+  const lesson = await startLesson(dir, { env: { ...env, ...extra } });
+  started.push(lesson.pid);
+  return lesson;
+}
+
+describe('lesson 11: the same cluster under PM2', () => {
+  it('WORKERS=2: the ready line comes with 2 app processes, children of the lesson, reached by fresh connections', async () => {
+    const lesson = await start();
+    expect(lesson.stdout().filter((l) => /^ready:/.test(l))).toHaveLength(1);
+    expect(lesson.stdout().filter((l) => /App \[lesson-11:\d\] online/.test(l))).toHaveLength(2);
+    const replies = await freshMany(lesson.url, 8, 1);
+    const pids = new Set(replies.map((r) => r.workerPid));
+    expect(pids.size).toBe(2);
+    expect(new Set(replies.map((r) => r.workerId))).toEqual(new Set([0, 1])); // NODE_APP_INSTANCE
+    for (const pid of pids) expect(nodeChildrenOf(lesson.pid)).toContain(pid);
+    // PM2 keeps its state in the lesson's private home.
+    expect(existsSync(join(HOMES, String(lesson.pid)))).toBe(true);
+  });
+
+  it('SIGHUP under a steady stream of fresh-connection GETs: pm2 reload replaces every pid, zero failed requests', async () => {
+    const lesson = await start();
+    const old = new Set((await freshMany(lesson.url, 6, 1)).map((r) => r.workerPid));
+    const load = startLoad(lesson.url, { lanes: 2 });
+    await load.succeeded(20);
+    const since = lesson.lines.length;
+    lesson.signal('SIGHUP');
+    const [, before, after] = await lesson.waitForLine(/reload done: pids (.+) replaced by (.+)/, {
+      since,
+      timeoutMs: 20_000,
+    });
+    const fresh2 = new Set((after ?? '').split(', ').map(Number));
+    await load.answeredBy((pid) => fresh2.has(pid));
+    await load.stop();
+    expect(load.errors).toEqual([]);
+    expect(load.failed).toBe(0);
+    expect(new Set((before ?? '').split(', ').map(Number))).toEqual(old);
+    for (const pid of fresh2) expect(old.has(pid)).toBe(false);
+    expect(await waitForGone([...old], 5_000)).toBe(true);
+    const now = new Set((await freshMany(lesson.url, 6, 1)).map((r) => r.workerPid));
+    expect(now).toEqual(fresh2);
+  });
+
+  it('POST /crash: PM2 restarts the instance, serving again within 5 s', async () => {
+    const lesson = await start();
+    const since = lesson.lines.length;
+    const crash = await fresh(new URL('/crash', lesson.url), { method: 'POST' });
+    expect(crash.status).toBe(202);
+    const crashedAt = Date.now();
+    expect(await waitForGone([crash.workerPid], 5_000)).toBe(true);
+    const [, pid] = await lesson.waitForLine(
+      new RegExp(`\\[instance ${crash.workerId}\\] \\(pid (\\d+)\\) listening`),
+      {
+        since,
+        timeoutMs: 5_000,
+      },
+    );
+    expect(Number(pid)).not.toBe(crash.workerPid);
+    const replies = await freshMany(lesson.url, 6, 1);
+    expect(replies.map((r) => r.workerPid)).toContain(Number(pid));
+    expect(Date.now() - crashedAt).toBeLessThan(5_000);
+    expect(lesson.output()).toMatch(/crashed on purpose/);
+  });
+
+  it('PM2_HOME: a stopped lesson removes its own; one left by a SIGKILLed lesson goes at the next start', async () => {
+    const first = await start({ WORKERS: '1' });
+    const home = join(HOMES, String(first.pid));
+    expect(existsSync(home)).toBe(true);
+    first.signal('SIGKILL');
+    await first.exited;
+    expect(existsSync(home)).toBe(true); // nobody could remove it
+    const second = await start({ WORKERS: '1' });
+    expect(existsSync(home)).toBe(false);
+    // A stopped lesson removes its own home.
+    expect(existsSync(join(HOMES, String(second.pid)))).toBe(true);
+    expect(await second.stop('SIGTERM')).toMatchObject({ code: 0 });
+    expect(existsSync(join(HOMES, String(second.pid)))).toBe(false);
+  });
+});
+
+contractTests('11-pm2', { idsFromZero: true, startsInSequence: true });
+
+// No PM2_HOME of these tests is left on disk. A stopped lesson removed its
+// own; one killed outright (the harness's cleanup kills, too) cannot, and
+// its home goes as at the next start of the lesson.
+afterAll(async () => {
+  expect(await waitForGone(started, 5_000)).toBe(true);
+  sweepStaleHomes();
+  const left = existsSync(HOMES) ? readdirSync(HOMES).map(Number) : [];
+  expect(left.filter((pid) => started.includes(pid))).toEqual([]);
+});
