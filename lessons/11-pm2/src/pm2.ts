@@ -3,6 +3,7 @@
 // primary that forks and watches the instances, is our process. Nothing
 // daemonizes, so nothing can outlive the lesson: if it is killed, the
 // instances lose their IPC channel to the primary and exit (lesson 01).
+import { realpathSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { StartOptions } from 'pm2';
 
@@ -43,8 +44,12 @@ export async function startPm2(home: string) {
   // All of it is PM2's log: stdout. The lesson's stderr is for real failures.
   console.error = console.log;
   console.warn = console.log;
+  // Loaded by its real path. pnpm links each package into node_modules; PM2
+  // finds its own dependencies next to its real location. Loaded through the
+  // link (which tsx's resolver did in some runs), it could not find
+  // 'commander' unless NODE_PATH happened to point at pnpm's store.
   const require = createRequire(import.meta.url);
-  const { custom: PM2 } = require('pm2') as { custom: new (opts: object) => Pm2Api };
+  const { custom: PM2 } = require(realpathSync(require.resolve('pm2'))) as { custom: new (opts: object) => Pm2Api };
   const pm2 = new PM2({ pm2_home: home, daemon_mode: false });
   await promised((cb) => pm2.connect(cb));
   return {
