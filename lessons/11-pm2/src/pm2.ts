@@ -45,9 +45,9 @@ export async function startPm2(home: string) {
   console.error = console.log;
   console.warn = console.log;
   // Loaded by its real path. pnpm links each package into node_modules; PM2
-  // finds its own dependencies next to its real location. Loaded through the
-  // link (which tsx's resolver did in some runs), it could not find
-  // 'commander' unless NODE_PATH happened to point at pnpm's store.
+  // finds its own dependencies next to its real location. In some busy soak
+  // runs it was loaded through the link instead (why, we have not pinned
+  // down) and could not find 'commander'. The real path leaves no choice.
   const require = createRequire(import.meta.url);
   const { custom: PM2 } = require(realpathSync(require.resolve('pm2'))) as { custom: new (opts: object) => Pm2Api };
   const pm2 = new PM2({ pm2_home: home, daemon_mode: false });
