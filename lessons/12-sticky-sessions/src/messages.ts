@@ -1,0 +1,12 @@
+// The messages between the primary and a worker that are this lesson's own.
+// (Socket.IO's libraries send theirs on the same channel, tagged their way.)
+
+/** A worker tells the primary it can take connections. */
+export const READY = { type: 'chat:ready' } as const;
+
+/** The primary hands a worker a client's connection (the socket goes along as the handle). */
+export const CONNECTION = { type: 'chat:connection' } as const;
+
+export function isMessage<T extends { type: string }>(message: unknown, like: T): message is T {
+  return (message as { type?: unknown } | null)?.type === like.type;
+}
