@@ -47,7 +47,13 @@ export async function connectMany(url: string, count: number, transports: Transp
     ),
   );
   const connected = sockets.filter((_, i) => results[i]);
-  return { connected, failed: count - connected.length, close: () => sockets.forEach((s) => s.disconnect()) };
+  return {
+    connected,
+    failed: count - connected.length,
+    close: () => {
+      for (const s of sockets) s.disconnect();
+    },
+  };
 }
 
 export const whoami = (socket: Socket): Promise<Who> => socket.timeout(5_000).emitWithAck('whoami');
