@@ -181,6 +181,6 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
   });
 });
 
-contractTests('12', { env: { MODE: 'plain' }, identityPath: '/' });
-contractTests('12', { env: { MODE: 'sticky' }, identityPath: '/', portOpensAfterWorkers: true });
-contractTests('12', { env: { MODE: 'library' }, identityPath: '/', portOpensAfterWorkers: true });
+contractTests('12-sticky-sessions', { env: { MODE: 'plain' }, identityPath: '/' });
+contractTests('12-sticky-sessions', { env: { MODE: 'sticky' }, identityPath: '/', portOpensAfterWorkers: true });
+contractTests('12-sticky-sessions', { env: { MODE: 'library' }, identityPath: '/', portOpensAfterWorkers: true });
