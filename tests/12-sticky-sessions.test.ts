@@ -57,6 +57,11 @@ async function connected(socket: Socket): Promise<boolean> {
   return result;
 }
 
+/** Resolves once the client has moved from long-polling to a WebSocket. */
+async function upgraded(socket: Socket): Promise<void> {
+  const engine = socket.io.engine;
+  if (engine.transport.name !== 'websocket') await next(engine, 'upgrade', { signal: AbortSignal.timeout(5_000) });
+}
 const whoami = (socket: Socket): Promise<Who> => socket.timeout(5_000).emitWithAck('whoami');
 const nextMessage = (socket: Socket) => next(socket, 'message', { signal: AbortSignal.timeout(5_000) });
 const address = (i: number) => `127.0.0.${i + 2}`;
@@ -132,9 +137,8 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
   it('library, polling then upgrade, 20 clients: all connect and upgrade; a broadcast reaches every client on every worker', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'library' } });
     const sockets = Array.from({ length: 20 }, () => client(lesson.url));
-    const upgraded = sockets.map((s) => next(s.io, 'open').then(() => next(s.io.engine, 'upgrade')));
     expect(await Promise.all(sockets.map(connected))).toEqual(Array(20).fill(true));
-    await Promise.all(upgraded);
+    await Promise.all(sockets.map(upgraded));
     expect(sockets.map((s) => s.io.engine.transport.name)).toEqual(Array(20).fill('websocket'));
     const who = await Promise.all(sockets.map(whoami));
     expect(new Set(who.map((w) => w.workerPid)).size).toBe(2);

@@ -26,6 +26,24 @@ export function useLibraryInPrimary(server: http.Server): void {
 export function useLibraryInWorker(io: Server): void {
   io.adapter(createAdapter());
   setupWorker(io); // accepts the connections the primary hands over
+  announceSessionsEarly(io);
+}
+
+// The second gap, found under load. setupWorker() tells the primary "session
+// <sid> is mine" once the handshake is done, and by then the answer with that
+// sid is already on its way to the client. On a busy machine the worker can
+// be paused by the OS between the two writes: the client reads its sid, sends
+// its next request, and the primary deals it by round-robin, to a worker that
+// answers 400 "Session ID unknown". So the worker says it owns the sid when
+// the sid is made, before any answer carries it. (The message is the one
+// @socket.io/sticky's setupWorker() sends; its primary just sets it again.)
+function announceSessionsEarly(io: Server): void {
+  const makeId = io.engine.generateId.bind(io.engine);
+  io.engine.generateId = (req) => {
+    const sid = makeId(req) as string; // Engine.IO's default is synchronous: 20 characters
+    process.send?.({ type: 'sticky:connection', data: sid });
+    return sid;
+  };
 }
 
 // One thing the recipe leaves out. @socket.io/sticky deals new sessions

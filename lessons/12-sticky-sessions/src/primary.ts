@@ -19,7 +19,7 @@ import {
 } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { addToRotation, keepOutOfRotation, useLibraryInPrimary } from './library.ts';
-import { isMessage, READY } from './messages.ts';
+import { isMessage, READY, type Ready } from './messages.ts';
 import { Pool } from './pool.ts';
 import { stickyByAddress } from './sticky-by-address.ts';
 
@@ -40,10 +40,7 @@ export async function runPrimary(): Promise<void> {
     beforeExit: () => frontDoor?.close(),
   });
 
-  let workersPort = config.port; // MODE=plain: the port the workers share
-  cluster.on('listening', (_worker, address) => {
-    workersPort = address.port;
-  });
+  let workersPort = config.port; // MODE=plain: the port the workers share, from their READY
   const announce = (port: number) => {
     const how = { plain: 'round-robin', sticky: 'sticky by client address', library: '@socket.io/sticky' };
     announceReady(
@@ -68,6 +65,7 @@ export async function runPrimary(): Promise<void> {
   let opened = false;
   cluster.on('message', (worker, message) => {
     if (!isMessage(message, READY) || shutdown.stopping) return;
+    workersPort = (message as Ready).port ?? workersPort;
     pool.markReady(worker);
     if (config.mode === 'library') addToRotation(worker);
     log(`worker ${worker.id} (pid ${worker.process.pid}) ready`);

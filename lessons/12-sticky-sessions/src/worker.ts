@@ -7,12 +7,13 @@
 // Once it can take connections it tells the primary READY.
 import cluster from 'node:cluster';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { Server } from 'socket.io';
 import { serveChat } from './chat.ts';
 import { config } from './config.ts';
 import { useLibraryInWorker } from './library.ts';
-import { READY } from './messages.ts';
+import { READY, type Ready } from './messages.ts';
 import { chatPage } from './page.ts';
 import { acceptHandedConnections } from './sticky-by-address.ts';
 
@@ -43,9 +44,11 @@ export function runWorker(): void {
   if (config.mode === 'library') useLibraryInWorker(io);
   serveChat(io, me, log);
 
-  const ready = () => process.send?.(READY);
+  const ready = (port?: number) => process.send?.({ ...READY, port } satisfies Ready);
   if (config.mode === 'plain') {
-    server.once('listening', ready);
+    // The port goes with the message: the primary's own 'listening' event
+    // travels on the same channel but is not guaranteed to come first.
+    server.once('listening', () => ready((server.address() as AddressInfo).port));
     listenOrReport(server, { host: config.host, port: config.port });
   } else {
     if (config.mode === 'sticky') acceptHandedConnections(server);
