@@ -1,0 +1,66 @@
+// MODE=library: the recipe from the Socket.IO docs ("Using multiple nodes",
+// and the pages of @socket.io/sticky and @socket.io/cluster-adapter).
+//   @socket.io/sticky: the primary listens and reads the start of each
+//     request. A request that carries a session id (sid=...) goes to the
+//     worker that owns that session; a new one to the worker with the fewest
+//     clients. Unlike MODE=sticky, clients behind one address still spread.
+//   @socket.io/cluster-adapter: a broadcast in one worker is sent to the
+//     primary, which relays it to every other worker, which emits it to its
+//     own clients. Broadcasts reach everyone, whichever worker they are on.
+import cluster, { type Worker } from 'node:cluster';
+import type http from 'node:http';
+import { createAdapter, setupPrimary } from '@socket.io/cluster-adapter';
+import { setupMaster, setupWorker } from '@socket.io/sticky';
+import type { Server } from 'socket.io';
+
+/** In the primary, before the first fork. `server` is not listening yet. */
+export function useLibraryInPrimary(server: http.Server): void {
+  // The relayed packets and the first chunk of each request are Buffers; the
+  // default JSON serialization of IPC messages would turn them into plain objects.
+  cluster.setupPrimary({ serialization: 'advanced' });
+  setupMaster(server, { loadBalancingMethod: 'round-robin' }); // the sticky routing
+  setupPrimary(); // the relay of broadcasts between workers
+}
+
+/** In a worker, on its Socket.IO server. */
+export function useLibraryInWorker(io: Server): void {
+  io.adapter(createAdapter());
+  setupWorker(io); // accepts the connections the primary hands over
+  announceSessionsEarly(io);
+}
+
+// The second gap, found under load. setupWorker() tells the primary "session
+// <sid> is mine" once the handshake is done, and by then the answer with that
+// sid is already on its way to the client. On a busy machine the worker can
+// be paused by the OS between the two writes: the client reads its sid, sends
+// its next request, and the primary deals it by round-robin, to a worker that
+// answers 400 "Session ID unknown". So the worker says it owns the sid when
+// the sid is made, before any answer carries it. (The message is the one
+// @socket.io/sticky's setupWorker() sends; its primary just sets it again.)
+function announceSessionsEarly(io: Server): void {
+  const makeId = io.engine.generateId.bind(io.engine);
+  io.engine.generateId = (req) => {
+    const sid = makeId(req) as string; // Engine.IO's default is synchronous: 20 characters
+    process.send?.({ type: 'sticky:connection', data: sid });
+    return sid;
+  };
+}
+
+// One thing the recipe leaves out. @socket.io/sticky deals new sessions
+// among `cluster.workers`, and Node.js lists a worker there the moment it is
+// forked, before its code has loaded and setupWorker() runs. A connection
+// handed to it then finds nobody listening for it and is lost: the client
+// waits for its timeout (20 s by default) and tries again. That is exactly
+// when clients reconnect: after a worker died and its replacement is
+// starting. So a worker joins `cluster.workers` only once it says it is ready.
+// (The primary keeps its own list, src/pool.ts, for everything else.)
+
+/** Right after cluster.fork(): keep the new worker out of the library's rotation. */
+export function keepOutOfRotation(worker: Worker): void {
+  if (cluster.workers) delete cluster.workers[worker.id];
+}
+
+/** Once the worker is ready: deal it sessions too. */
+export function addToRotation(worker: Worker): void {
+  if (cluster.workers) cluster.workers[worker.id] = worker;
+}

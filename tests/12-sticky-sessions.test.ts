@@ -1,0 +1,190 @@
+import { type EventEmitter, once } from 'node:events';
+import http from 'node:http';
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { fresh } from '@cluster-course/shared/http';
+import { lessonDir } from '@cluster-course/shared/lessons';
+import { io, type Socket } from 'socket.io-client';
+import { afterEach, describe, expect, it } from 'vitest';
+import { contractTests } from './contract.ts';
+
+const dir = lessonDir('12');
+const env = { PORT: '0', WORKERS: '2' };
+
+interface Who {
+  workerId: number;
+  workerPid: number;
+}
+interface ClientOptions {
+  /** The client's own address: 127.0.0.2 and up are loopback too, on Linux. */
+  localAddress?: string;
+  transports?: ('polling' | 'websocket')[];
+  reconnect?: boolean;
+}
+
+const clients = new Set<Socket>();
+afterEach(() => {
+  for (const socket of clients) socket.disconnect();
+  clients.clear();
+});
+
+/** A real socket.io-client, every HTTP request and WebSocket from `localAddress`. */
+function client(url: string, { localAddress = '127.0.0.1', transports, reconnect = false }: ClientOptions = {}) {
+  const agent = new http.Agent({ localAddress }); // no keep-alive: each request on a new connection
+  const socket = io(url, {
+    transports,
+    agent: agent as unknown as string, // the Node.js client passes it to its HTTP requests and to ws
+    forceNew: true,
+    reconnection: reconnect,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 200,
+    randomizationFactor: 0,
+    timeout: 5_000,
+  });
+  clients.add(socket);
+  return socket;
+}
+
+/** node:events once() on socket.io-client's emitters (they have on/off/removeListener, not Node's EventEmitter type). */
+const next = (emitter: object, event: string, options?: { signal?: AbortSignal }) =>
+  once(emitter as EventEmitter, event, options);
+
+/** Resolves true on 'connect', false on 'connect_error' (reconnection is off). */
+async function connected(socket: Socket): Promise<boolean> {
+  const result = await Promise.race([
+    next(socket, 'connect').then(() => true),
+    next(socket, 'connect_error').then(() => false),
+  ]);
+  return result;
+}
+
+/** Resolves once the client has moved from long-polling to a WebSocket. */
+async function upgraded(socket: Socket): Promise<void> {
+  const engine = socket.io.engine;
+  if (engine.transport.name !== 'websocket') await next(engine, 'upgrade', { signal: AbortSignal.timeout(5_000) });
+}
+const whoami = (socket: Socket): Promise<Who> => socket.timeout(5_000).emitWithAck('whoami');
+const nextMessage = (socket: Socket) => next(socket, 'message', { signal: AbortSignal.timeout(5_000) });
+const address = (i: number) => `127.0.0.${i + 2}`;
+
+describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
+  it('plain, polling only, 20 clients one after another: handshakes fail with "Session ID unknown"', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'plain' } });
+    // One at a time, so the order is forced: round-robin deals a client's
+    // next connection to the other worker, which never saw its handshake.
+    let failed = 0;
+    for (let i = 0; i < 20; i++) {
+      const socket = client(lesson.url, { transports: ['polling'] });
+      if (!(await connected(socket))) failed += 1;
+      socket.disconnect();
+    }
+    console.log(`plain, polling only: ${failed} of 20 handshakes failed`);
+    expect(failed).toBeGreaterThanOrEqual(1);
+    expect(lesson.output()).toMatch(/refused a request: Session ID unknown \(sid [\w-]+\)/);
+  });
+
+  it("plain, a refused request's answer is a short 400 from a named worker, no stack", async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'plain' } });
+    const reply = await fresh(new URL('/socket.io/?EIO=4&transport=polling&sid=not-a-session', lesson.url));
+    expect(reply.status).toBe(400);
+    expect(reply.workerId).toBeGreaterThanOrEqual(1);
+    expect(JSON.parse(reply.body)).toEqual({ code: 1, message: 'Session ID unknown' });
+  });
+
+  it('plain, WebSocket only: every client connects, but a broadcast reaches only the clients of its worker', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'plain' } });
+    const sockets: Socket[] = [];
+    const workers: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const socket = client(lesson.url, { transports: ['websocket'] });
+      expect(await connected(socket)).toBe(true);
+      sockets.push(socket);
+      workers.push((await whoami(socket)).workerId);
+    }
+    const sender = workers[0];
+    const same = sockets.filter((_, i) => workers[i] === sender);
+    const others = sockets.filter((_, i) => workers[i] !== sender);
+    expect(others.length).toBeGreaterThan(0);
+    const got = new Set<Socket>();
+    for (const socket of others) socket.on('message', () => got.add(socket));
+    const reached = Promise.all(same.map(nextMessage));
+    sockets[0]?.emit('message', 'hello, everyone?');
+    await reached; // every client of the sender's worker has it...
+    await Promise.all(others.map(whoami)); // ...and one round trip later, on the others:
+    expect(got.size).toBe(0);
+  });
+
+  it('sticky, polling only, 20 clients on 20 addresses: all connect, each stays on one worker, both workers used', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'sticky' } });
+    const sockets = Array.from({ length: 20 }, (_, i) =>
+      client(lesson.url, { localAddress: address(i), transports: ['polling'] }),
+    );
+    expect(await Promise.all(sockets.map(connected))).toEqual(Array(20).fill(true));
+    // Three questions per client, each a new HTTP request on a new connection.
+    const answers = await Promise.all(sockets.map((s) => Promise.all([whoami(s), whoami(s), whoami(s)])));
+    for (const [first, ...rest] of answers) for (const later of rest) expect(later).toEqual(first);
+    expect(new Set(answers.map(([first]) => first?.workerPid)).size).toBe(2);
+    expect(lesson.output()).not.toMatch(/refused a request/);
+  });
+
+  it('sticky: one address always gets the same worker, and clients behind one address all share it', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'sticky' } });
+    const sockets = Array.from({ length: 10 }, () => client(lesson.url, { transports: ['polling'] }));
+    expect(await Promise.all(sockets.map(connected))).toEqual(Array(10).fill(true));
+    const pids = new Set((await Promise.all(sockets.map(whoami))).map((who) => who.workerPid));
+    expect(pids.size).toBe(1); // all on 127.0.0.1: one worker does all the work
+  });
+
+  it('library, polling then upgrade, 20 clients: all connect and upgrade; a broadcast reaches every client on every worker', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'library' } });
+    const sockets = Array.from({ length: 20 }, () => client(lesson.url));
+    expect(await Promise.all(sockets.map(connected))).toEqual(Array(20).fill(true));
+    await Promise.all(sockets.map(upgraded));
+    expect(sockets.map((s) => s.io.engine.transport.name)).toEqual(Array(20).fill('websocket'));
+    const who = await Promise.all(sockets.map(whoami));
+    expect(new Set(who.map((w) => w.workerPid)).size).toBe(2);
+    const received = Promise.all(sockets.map(nextMessage));
+    sockets[0]?.emit('message', 'hello, everyone');
+    const messages = (await received).map(([m]) => m);
+    expect(messages).toEqual(
+      Array(20).fill({ from: sockets[0]?.id, text: 'hello, everyone', workerId: who[0]?.workerId }),
+    );
+  });
+
+  it('library: a worker killed, its clients reconnect at once (never to its replacement still starting) and get broadcasts again', async () => {
+    // Worker 3, the replacement, is paused before its code runs until we let
+    // it go: the reconnections are forced to happen while it is starting.
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'library' }, pauseWorker: 3 });
+    const sockets = Array.from({ length: 6 }, () => client(lesson.url, { reconnect: true }));
+    expect(await Promise.all(sockets.map(connected))).toEqual(Array(6).fill(true));
+    const before = await Promise.all(sockets.map(whoami));
+    const victim = before[0]?.workerPid ?? 0;
+    const orphans = sockets.filter((_, i) => before[i]?.workerPid === victim);
+    expect(orphans.length).toBeGreaterThanOrEqual(2); // sessions are dealt round-robin
+    const failures: string[] = [];
+    for (const socket of orphans) socket.on('connect_error', (err) => failures.push(err.message));
+    // Within the client's 5 s timeout: no attempt may have waited for one.
+    const within = AbortSignal.timeout(4_500);
+    const back = orphans.map((s) => next(s, 'disconnect').then(() => next(s, 'connect', { signal: within })));
+    process.kill(victim, 'SIGKILL');
+    const [, pausedPid] = await lesson.waitForLine(/\[test hook\] worker 3 \(pid (\d+)\) paused/);
+    await Promise.all(back);
+    expect(failures).toEqual([]); // not one attempt lost (the client would wait 5 s, 20 s by default)
+    const survivor = before.find((who) => who.workerPid !== victim)?.workerPid;
+    for (const who of await Promise.all(orphans.map(whoami))) expect(who.workerPid).toBe(survivor);
+    process.kill(Number(pausedPid), 'SIGUSR2');
+    await lesson.waitForLine(/worker 3 \(pid \d+\) ready/);
+    const received = Promise.all(sockets.map(nextMessage));
+    sockets[5]?.emit('message', 'still here?');
+    expect((await received).map(([m]) => m.text)).toEqual(Array(6).fill('still here?'));
+  });
+
+  it('MODE=nope exits 2 with one line', async () => {
+    const { exit, stderr } = await runLesson(dir, { env: { ...env, MODE: 'nope' } });
+    expect(exit.code).toBe(2);
+    expect(stderr.filter((line) => line.trim())).toEqual([expect.stringMatching(/MODE.*nope.*plain, sticky, library/)]);
+  });
+});
+
+contractTests('12-sticky-sessions', { env: { MODE: 'plain' }, identityPath: '/' });
+contractTests('12-sticky-sessions', { env: { MODE: 'sticky' }, identityPath: '/', portOpensAfterWorkers: true });
+contractTests('12-sticky-sessions', { env: { MODE: 'library' }, identityPath: '/', portOpensAfterWorkers: true });
