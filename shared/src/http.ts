@@ -22,6 +22,8 @@ export interface RequestOptions {
   body?: string;
   /** Abort the request after this many ms (default 10 s). */
   timeoutMs?: number;
+  /** fresh() only: connect from this local address (e.g. 127.0.0.5, to look like another client). */
+  localAddress?: string;
 }
 
 function header(headers: Reply['headers'], name: string): string | undefined {
@@ -52,7 +54,7 @@ async function send(client: Client, path: string, opts: RequestOptions): Promise
 /** One request on a connection of its own, closed when the answer is read. */
 export async function fresh(url: string | URL, opts: RequestOptions = {}): Promise<Reply> {
   const target = new URL(url);
-  const client = new Client(target.origin, { pipelining: 0 });
+  const client = new Client(target.origin, { pipelining: 0, localAddress: opts.localAddress });
   try {
     return await send(client, target.pathname + target.search, opts);
   } finally {

@@ -1,0 +1,91 @@
+// The nginx configuration the lesson writes for one run: read it here, or in
+// the prefix folder the lesson prints at start (nginx.conf). It is the whole
+// load balancer of this lesson; each directive says what it is for.
+import { join } from 'node:path';
+import type { Balance } from './config.ts';
+
+export interface Upstream {
+  instance: number;
+  port: number;
+  /** Out of the rotation (a rolling deploy is replacing it). */
+  down?: boolean;
+}
+
+export interface ConfOptions {
+  /** The private folder nginx keeps everything in (src/main.ts). */
+  prefix: string;
+  host: string;
+  port: number;
+  upstreams: Upstream[];
+  balance: Balance;
+  keepalive: number;
+}
+
+/** How nginx picks an instance: its default is weighted round-robin. */
+const methods: Record<Balance, string> = {
+  'round-robin': '# (no method: round-robin, nginx default)',
+  least_conn: 'least_conn;                    # the instance with the fewest requests in flight',
+  hash: 'hash $remote_addr consistent;  # one client address, one instance (sticky; lesson 12)',
+};
+
+export function nginxConf(o: ConfOptions): string {
+  const listen = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
+  const temp = (name: string) => join(o.prefix, 'temp', name);
+  const servers = o.upstreams.map(
+    // Passive health check: one failed attempt (refused, reset, timed out)
+    // takes the instance out for fail_timeout; then nginx tries it again.
+    (u) =>
+      `        server 127.0.0.1:${u.port} max_fails=1 fail_timeout=10s${u.down ? ' down' : ''};  # instance ${u.instance}`,
+  );
+  return `# Written by lessons/13-nginx/src/nginx-conf.ts for one run of lesson 13.
+worker_processes 1;              # the instances need the cores more than nginx does
+pid ${join(o.prefix, 'nginx.pid')};
+error_log stderr notice;         # the lesson prints these lines as [nginx] ...
+worker_shutdown_timeout 2s;      # a graceful stop (SIGQUIT) waits at most this long
+
+events {
+    worker_connections 1024;
+}
+
+http {
+    log_format upstream '$remote_addr "$request" $status upstream=$upstream_addr';
+    access_log ${join(o.prefix, 'access.log')} upstream;
+    client_body_temp_path ${temp('client_body')};
+    proxy_temp_path ${temp('proxy')};
+    fastcgi_temp_path ${temp('fastcgi')};
+    uwsgi_temp_path ${temp('uwsgi')};
+    scgi_temp_path ${temp('scgi')};
+
+    upstream instances {
+        ${methods[o.balance]}
+${servers.join('\n')}
+        ${o.keepalive > 0 ? `keepalive ${o.keepalive};  # idle connections kept open to the instances, per nginx worker` : '# no keepalive: a new connection to an instance for every request'}
+    }
+
+    server {
+        listen ${listen};
+
+        location / {
+            proxy_pass http://instances;
+            # Keep-alive to the instances needs HTTP/1.1 and no "Connection: close".
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_connect_timeout 2s;
+
+            # Failover: a request that meets a refused or broken connection, a
+            # timeout or a 502 is tried on the next instance, at most
+            # ${o.upstreams.length} tries in all. nginx does it for a POST only if nothing
+            # was sent yet: a POST may already have had its effect.
+            proxy_next_upstream error timeout http_502;
+            proxy_next_upstream_tries ${o.upstreams.length};
+            proxy_next_upstream_timeout 30s;
+
+            # Which instances this request was sent to, in order ("a, b" after a retry).
+            add_header x-upstream $upstream_addr always;
+        }
+    }
+}
+`;
+}

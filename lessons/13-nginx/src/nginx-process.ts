@@ -1,0 +1,82 @@
+// Running nginx as a child of the lesson. nginx is not a Node.js process: it
+// has no IPC channel to lose and does not notice its parent dying, so a
+// lesson killed with SIGKILL would leave it serving forever. The lesson
+// therefore starts it under a four-line shell watchdog whose stdin is a pipe
+// from the lesson. However the lesson ends (a clean stop that closes the
+// pipe, or SIGKILL, where the kernel closes it), the watchdog reads
+// end-of-file and sends nginx SIGQUIT: a graceful stop, bounded by
+// worker_shutdown_timeout. Instances need no such help: they are Node.js
+// processes that hold the same kind of lifeline (shared/src/lifeline.ts).
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { hasErrorLogFlag } from './nginx-binary.ts';
+
+const WATCHDOG = `
+exec 3<&0                 # our stdin, the lesson's pipe, kept as fd 3
+"$0" "$@" 3<&- &          # nginx in the foreground (daemon off), as our child
+nginx=$!
+{ cat <&3 >/dev/null; kill -QUIT "$nginx" 2>/dev/null; } &
+exec 3<&-
+wait "$nginx"
+`;
+
+export interface Nginx {
+  process: ChildProcess;
+  /** nginx's exit code (the watchdog passes it on). */
+  exited: Promise<number | null>;
+  /** Resolves once nginx listens; rejects with nginx's own error line if it exits first. */
+  listening: Promise<void>;
+  /** Graceful stop (SIGQUIT through the watchdog); resolves once nginx has exited. */
+  stop(): Promise<void>;
+  /** nginx's worker pids now (from its own "start worker process" and "exited" lines). */
+  workers: Set<number>;
+  /** Resolves with the first line (from now on) that matches. */
+  nextLine(pattern: RegExp): Promise<RegExpExecArray>;
+}
+
+export function startNginx(bin: string, version: string, prefix: string, conf: string, log: (line: string) => void) {
+  const args = ['-p', prefix, '-c', conf, '-g', 'daemon off;'];
+  if (hasErrorLogFlag(version)) args.push('-e', 'stderr'); // else nginx first tries /var/log/nginx
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+  child.stdin?.on('error', () => {}); // the lifeline: never written to
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+
+  let firstError = '';
+  const workers = new Set<number>();
+  const waiters = new Set<(line: string) => void>();
+  const nextLine = (pattern: RegExp) =>
+    new Promise<RegExpExecArray>((resolve) => {
+      const waiter = (line: string) => {
+        const match = pattern.exec(line);
+        if (!match) return;
+        waiters.delete(waiter);
+        resolve(match);
+      };
+      waiters.add(waiter);
+    });
+  const listening = new Promise<void>((resolve, reject) => {
+    const lines = createInterface({ input: child.stderr as NodeJS.ReadableStream });
+    lines.on('line', (raw) => {
+      // "2026/11/23 09:00:00 [notice] 123#123: start worker process 124": the date is noise here.
+      const line = raw.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '');
+      log(line);
+      const started = /start worker process (\d+)/.exec(line);
+      if (started) workers.add(Number(started[1]));
+      const gone = /worker process (\d+) exited/.exec(line);
+      if (gone) workers.delete(Number(gone[1]));
+      for (const waiter of waiters) waiter(line);
+      if (!firstError && /\[(emerg|alert|crit)\]/.test(line)) firstError = line.replace(/^nginx: /, '');
+      // The master opens its sockets before it starts its workers.
+      if (/start worker process/.test(line)) resolve();
+    });
+    void exited.then((code) => reject(new Error(firstError || `nginx exited (code ${code}) before listening`)));
+  });
+  listening.catch(() => {}); // the caller awaits it; an exit after listening is not an error here
+
+  const stop = async () => {
+    child.stdin?.end();
+    await exited;
+  };
+  return { process: child, exited, listening, stop, workers, nextLine } satisfies Nginx;
+}

@@ -1,0 +1,41 @@
+// SIGHUP: a rolling deploy across the instances, one at a time. For each:
+//   1. take it out of nginx's upstream group (`down`, reload): no new request goes to it;
+//   2. drain it (SIGTERM: its workers finish what they have, src/app.ts) and wait for its exit;
+//   3. start its replacement on the same port and wait for its ready line;
+//   4. put it back (reload).
+// The other instances serve meanwhile, so no client sees a failure. Lesson
+// 08 did the same inside one instance, worker by worker.
+import { type Instance, isRunning, stopInstance } from './instances.ts';
+
+export interface DeploySteps {
+  instances: Instance[];
+  /** Rewrites nginx's configuration with these instances marked down, and reloads it. */
+  route(down: Set<number>): Promise<void>;
+  start(instance: Instance): Promise<boolean>;
+  log(line: string): void;
+  /** True once the lesson is stopping: the deploy ends there. */
+  stopping(): boolean;
+}
+
+const pidOf = (instance: Instance) => instance.process?.pid ?? 'none';
+
+export async function rollingDeploy({ instances, route, start, log, stopping }: DeploySteps): Promise<void> {
+  log(`SIGHUP: rolling deploy of ${instances.length} instances, one at a time`);
+  for (const instance of instances) {
+    const before = pidOf(instance);
+    log(`instance ${instance.n} (pid ${before}): out of nginx's rotation (down, reload)`);
+    await route(new Set([instance.n]));
+    if (stopping()) return;
+    if (isRunning(instance)) log(`instance ${instance.n} (pid ${before}): draining`);
+    await stopInstance(instance);
+    if (stopping()) return;
+    if (!(await start(instance))) {
+      if (!stopping()) log(`instance ${instance.n} did not start: deploy stopped; it stays out of the rotation`);
+      return;
+    }
+    await route(new Set());
+    log(`instance ${instance.n}: pid ${before} replaced by pid ${pidOf(instance)}, back in the rotation`);
+    if (stopping()) return;
+  }
+  log(`rolling deploy complete: ${instances.map((i) => `instance ${i.n} pid ${pidOf(i)}`).join(', ')}`);
+}
