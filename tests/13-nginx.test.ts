@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type LessonProcess, runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany, type Reply, startLoad } from '@cluster-course/shared/http';
+import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
-import { childrenOf, waitForGone } from '@cluster-course/shared/proc';
-import { stateRoot } from '@cluster-course/shared/state-dir';
-import { describe, expect, it } from 'vitest';
+import { isAlive, waitForGone } from '@cluster-course/shared/proc';
+import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
+import { afterAll, describe, expect, it } from 'vitest';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx-binary.ts';
+import { header, instanceInfo, instanceOf, killInstance } from '../lessons/13-nginx/src/observe.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('13');
@@ -14,26 +15,8 @@ const nginx = findNginx();
 // nginx is a system package: without it these tests cannot run, and say so.
 if (!nginx) console.warn(`lesson 13: tests with the real nginx skipped: ${missingNginx()}`);
 
-const header = (reply: Reply, name: string) => String(reply.headers[name] ?? '');
-const instanceOf = (reply: Reply) => Number(header(reply, 'x-instance'));
-
 async function start(env: Record<string, string>) {
   return startLesson(dir, { env: { PORT: '0', WORKERS: '1', ...env }, readyTimeoutMs: 40_000 });
-}
-
-/** An instance's primary pid and port, from its own lines (the latest start). */
-function instanceInfo(lesson: LessonProcess, n: number) {
-  const starts = lesson.stdout().filter((l) => l.startsWith(`[instance ${n}] `));
-  const primary = [...starts.join('\n').matchAll(/Primary (\d+) is running/g)].at(-1)?.[1];
-  const port = [...starts.join('\n').matchAll(/serving on http:\/\/127\.0\.0\.1:(\d+)/g)].at(-1)?.[1];
-  return { primary: Number(primary), port: Number(port) };
-}
-
-/** SIGKILL an instance's primary and its workers at once: a machine that dies. */
-function killInstance(primary: number): number[] {
-  const pids = [primary, ...childrenOf(primary).map((p) => p.pid)];
-  for (const pid of pids) process.kill(pid, 'SIGKILL');
-  return pids;
 }
 
 describe('lesson 13: nginx in front of clustered instances', () => {
@@ -188,6 +171,38 @@ describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
     const replies = await freshMany(lesson.url, 9, 1);
     expect(new Set(replies.map(instanceOf))).toEqual(new Set([1, 2, 3]));
   }, 90_000);
+});
+
+describe.skipIf(!nginx)('lesson 13: nothing left behind', () => {
+  it('SIGKILL of the lesson: nginx (master and worker) and every instance gone within 3 s; the next start sweeps its prefix', async () => {
+    const lesson = await start({ INSTANCES: '2' });
+    const members = lesson.members();
+    const nginxPids = members.filter((p) => p.comm === 'nginx').map((p) => p.pid);
+    expect(nginxPids.length).toBeGreaterThanOrEqual(2);
+    lesson.signal('SIGKILL');
+    await lesson.exited;
+    // nginx does not notice its parent die; the watchdog's pipe does (src/nginx-process.ts).
+    expect(
+      await waitForGone(
+        members.map((p) => p.pid),
+        3_000,
+      ),
+    ).toBe(true);
+    const prefix = join(stateRoot('nginx'), String(lesson.pid));
+    expect(existsSync(prefix)).toBe(true); // a killed lesson cannot clean up...
+    const next = await start({ INSTANCES: '1' });
+    expect(existsSync(prefix)).toBe(false); // ...the next one does
+    expect(existsSync(join(stateRoot('nginx'), String(next.pid)))).toBe(true);
+  });
+});
+
+// No prefix of these tests is left on disk: the harness's cleanup kills
+// lessons outright, and their prefixes go as the next start would sweep them.
+afterAll(() => {
+  sweepStaleStateDirs('nginx');
+  const root = stateRoot('nginx');
+  const left = existsSync(root) ? readdirSync(root).map(Number) : [];
+  expect(left.filter((pid) => !isAlive(pid))).toEqual([]);
 });
 
 if (nginx) contractTests('13-nginx', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });

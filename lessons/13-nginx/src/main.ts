@@ -28,6 +28,8 @@ const version = nginxVersion(bin);
 const log = (line: string) => process.stdout.write(`[lesson ${process.pid}] ${line}\n`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sayErr = (line: string) => process.stderr.write(`${line}\n`);
+/** nginx's notices that say nothing new here (its signals, its event method, each worker's own exit). */
+const quiet = /\[notice\].*(signal \d+ \(SIG(CHLD|IO)\)|using the|OS: |getrlimit|nginx\/\d|processes$|: exit(ing)?$)/;
 
 log(
   `nginx ${version} in front of ${config.instances} instance(s) of ${config.workers} worker(s) ` +
@@ -90,7 +92,9 @@ const failed = instances.find((_, i) => !started[i]);
 if (failed) await stop(`instance ${failed.n} exited before it was ready`, 1);
 
 writeFileSync(confPath, confFor(new Set()));
-nginx = startNginx(bin, version, prefix, confPath, (line) => say(`[nginx] ${line}`));
+nginx = startNginx(bin, version, prefix, confPath, (line) => {
+  if (!quiet.test(line)) say(`[nginx] ${line}`);
+});
 try {
   await nginx.listening;
 } catch (err) {
