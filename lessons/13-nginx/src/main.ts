@@ -29,7 +29,8 @@ const log = (line: string) => process.stdout.write(`[lesson ${process.pid}] ${li
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sayErr = (line: string) => process.stderr.write(`${line}\n`);
 /** nginx's notices that say nothing new here (its signals, its event method, each worker's own exit). */
-const quiet = /\[notice\].*(signal \d+ \(SIG(CHLD|IO)\)|using the|OS: |getrlimit|nginx\/\d|processes$|: exit(ing)?$)/;
+const quiet =
+  /\[notice\].*(signal \d+ \(SIG(CHLD|IO)\)|using the|OS: |getrlimit|nginx\/\d|processes$|: exit(ing)?$|: reconfiguring$)/;
 
 log(
   `nginx ${version} in front of ${config.instances} instance(s) of ${config.workers} worker(s) ` +
