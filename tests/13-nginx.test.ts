@@ -69,7 +69,7 @@ describe.skipIf(!nginx)('lesson 13 with the real nginx', () => {
 
   it('BALANCE=least_conn: while one instance holds a slow request, fresh requests go to the other', async () => {
     const lesson = await start({ INSTANCES: '2', BALANCE: 'least_conn' });
-    const slow = fresh(new URL('/slow?ms=2000', lesson.url));
+    const slow = fresh(new URL('/slow?ms=4000', lesson.url)); // outlasts the 4 GETs below, even on a loaded machine
     slow.catch(() => {}); // awaited below; a failed expect before must not leave it unhandled
     const [, busy] = await lesson.waitForLine(/^\[instance (\d)\] .*GET \/slow/);
     const replies = await freshMany(lesson.url, 4, 1);
