@@ -1,13 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
+import { fresh, freshMany } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { isAlive, waitForGone } from '@cluster-course/shared/proc';
 import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx-binary.ts';
-import { header, instanceInfo, instanceOf, killInstance } from '../lessons/13-nginx/src/observe.ts';
+import { header, instanceInfo, instanceOf, killInstance, steadyStream } from '../lessons/13-nginx/src/observe.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('13');
@@ -96,14 +96,11 @@ describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
     // Which instances each request was sent to, by the order requests were started.
     const upstreams: { started: number; tried: string }[] = [];
     let sent = 0;
-    const load = startLoad(lesson.url, {
-      lanes: 2,
-      send: async () => {
-        const started = sent++;
-        const reply = await fresh(lesson.url, { timeoutMs: 5_000 });
-        upstreams.push({ started, tried: header(reply, 'x-upstream') });
-        return reply;
-      },
+    const load = steadyStream(lesson.url, async () => {
+      const started = sent++;
+      const reply = await fresh(lesson.url, { timeoutMs: 5_000 });
+      upstreams.push({ started, tried: header(reply, 'x-upstream') });
+      return reply;
     });
     await load.succeeded(10);
     const slow = fresh(new URL('/slow?ms=1500', lesson.url), { timeoutMs: 15_000 });
@@ -147,7 +144,7 @@ describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
   it('SIGHUP: a rolling deploy under a steady stream of GETs: zero failed, every instance replaced', async () => {
     const lesson = await start({ INSTANCES: '3' });
     const before = [1, 2, 3].map((n) => instanceInfo(lesson, n));
-    const load = startLoad(lesson.url, { lanes: 2 });
+    const load = steadyStream(lesson.url);
     await load.succeeded(10);
     const since = lesson.lines.length;
     lesson.signal('SIGHUP');
@@ -168,6 +165,33 @@ describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
       ),
     ).toBe(true);
     // Every instance serves again, through nginx.
+    const replies = await freshMany(lesson.url, 9, 1);
+    expect(new Set(replies.map(instanceOf))).toEqual(new Set([1, 2, 3]));
+  }, 90_000);
+
+  it('SIGHUP with two of three instances dead: the dead ones are replaced first, so the live one is never the last out; zero failed', async () => {
+    const lesson = await start({ INSTANCES: '3' });
+    // Instance 1 alone stays alive: first in line, a deploy in plain order would
+    // take it out while nothing else serves.
+    for (const n of [2, 3]) {
+      const since = lesson.lines.length;
+      const { primary } = instanceInfo(lesson, n);
+      killInstance(primary);
+      await lesson.waitForLine(new RegExp(`instance ${n} \\(pid ${primary}\\) exited \\(SIGKILL\\)`), { since });
+    }
+    const load = steadyStream(lesson.url);
+    await load.succeeded(10);
+    const since = lesson.lines.length;
+    lesson.signal('SIGHUP');
+    await lesson.waitForLine(/rolling deploy complete/, { since, timeoutMs: 60_000 });
+    await load.succeeded(load.ok + 10);
+    await load.stop();
+    expect(load.errors).toEqual([]);
+    expect(load.failed).toBe(0);
+    const order = lesson.lines
+      .slice(since)
+      .flatMap((l) => l.text.match(/instance (\d) \(pid \d+\): out of nginx's rotation/)?.[1] ?? []);
+    expect(order).toEqual(['2', '3', '1']);
     const replies = await freshMany(lesson.url, 9, 1);
     expect(new Set(replies.map(instanceOf))).toEqual(new Set([1, 2, 3]));
   }, 90_000);

@@ -4,6 +4,7 @@
 //   these show how connections spread over the workers.
 // - keepAlive(): one connection reused for every request; it shows that a
 //   connection stays with the worker that accepted it.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'undici';
 
 export interface Reply {
@@ -115,12 +116,18 @@ export interface Load {
  * Continuous load for tests that break things while traffic flows: `lanes`
  * loops, each sending one request at a time on a fresh connection, until
  * stop() or `maxRequests` in all. Bounded in count, so it always ends.
+ *
+ * `intervalMs` paces each lane: a request starts at most every `intervalMs`.
+ * Unpaced, the load runs as fast as the machine allows, so how long
+ * `maxRequests` lasts depends on the machine. Paced, it lasts at least
+ * `maxRequests * intervalMs / lanes` ms: pick it longer than the slowest step
+ * awaited under load (a rolling deploy), or the stream ends before the step.
  */
 export function startLoad(
   url: string | URL,
-  opts: { lanes?: number; maxRequests?: number; send?: () => Promise<Reply> } = {},
+  opts: { lanes?: number; maxRequests?: number; intervalMs?: number; send?: () => Promise<Reply> } = {},
 ): Load {
-  const { lanes = 2, maxRequests = 5_000 } = opts;
+  const { lanes = 2, maxRequests = 5_000, intervalMs = 0 } = opts;
   const send = opts.send ?? (() => fresh(url, { timeoutMs: 5_000 }));
   let stopped = false;
   const watchers = new Set<() => void>();
@@ -160,6 +167,7 @@ export function startLoad(
   }
   async function lane() {
     while (!stopped && load.ok + load.failed < maxRequests) {
+      const started = performance.now();
       try {
         const reply = await send();
         if (reply.status >= 200 && reply.status < 300) {
@@ -174,6 +182,8 @@ export function startLoad(
         if (load.errors.length < 5) load.errors.push(String((err as Error).message ?? err));
       }
       for (const check of [...watchers]) check();
+      const rest = intervalMs - (performance.now() - started);
+      if (rest > 0 && !stopped) await sleep(rest);
     }
     for (const check of [...watchers]) check();
   }

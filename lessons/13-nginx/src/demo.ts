@@ -2,10 +2,10 @@
 // Both levels of balancing, the keep-alive surprise, an instance killed under
 // load (a GET rescued, a POST not), and a rolling deploy, each measured.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
+import { fresh, freshMany } from '@cluster-course/shared/http';
 import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
 import { findNginx, missingNginx } from './nginx-binary.ts';
-import { header, instanceInfo, instanceOf, killInstance } from './observe.ts';
+import { header, instanceInfo, instanceOf, killInstance, steadyStream } from './observe.ts';
 
 if (!findNginx()) {
   say(`lesson 13's demo skipped: ${missingNginx()}`);
@@ -38,7 +38,7 @@ try {
   );
 
   step('kill -9 a whole instance (primary and workers) while a GET /slow waits on it, under a steady stream of GETs');
-  const load = startLoad(lesson.url, { lanes: 2 });
+  const load = steadyStream(lesson.url);
   await load.succeeded(10);
   mark = lesson.lines.length;
   const slow = fresh(new URL('/slow?ms=1000', lesson.url), { timeoutMs: 15_000 });
@@ -67,7 +67,7 @@ try {
   expect(lost.status === 502, 'a 502 for the POST');
 
   step('kill -HUP <lesson pid>: a rolling deploy (it also brings back the two dead instances), under load');
-  const deploy = startLoad(lesson.url, { lanes: 2 });
+  const deploy = steadyStream(lesson.url);
   await deploy.succeeded(10);
   lesson.signal('SIGHUP');
   await lesson.waitForLine(/rolling deploy complete/, { since: mark, timeoutMs: 60_000 });

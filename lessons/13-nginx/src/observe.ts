@@ -1,7 +1,7 @@
 // For the demo and the tests: what the lesson's own lines say about an
 // instance, and how a whole "machine" dies at once.
 import type { LessonProcess } from '@cluster-course/shared/harness';
-import type { Reply } from '@cluster-course/shared/http';
+import { type Load, type Reply, startLoad } from '@cluster-course/shared/http';
 import { childrenOf } from '@cluster-course/shared/proc';
 
 /** Instance n's latest primary pid and its port, from its own lines. */
@@ -25,3 +25,14 @@ export function killInstance(primary: number): number[] {
 export const header = (reply: Reply, name: string) => String(reply.headers[name] ?? '');
 /** x-instance: which instance answered (NaN for nginx's own answers, e.g. a 502). */
 export const instanceOf = (reply: Reply) => Number(header(reply, 'x-instance'));
+
+/**
+ * A steady stream of GETs through nginx while an instance dies or a deploy
+ * runs: 2 lanes, each starting a request every 10 ms at most (200 a second
+ * at most, light enough to share 2 cores with nginx and 3 instances). Its
+ * 30,000 requests last at least 150 s, longer than any step awaited under it
+ * (a rolling deploy gets 60 s), so the stream never ends before the step.
+ */
+export function steadyStream(url: string | URL, send?: () => Promise<Reply>): Load {
+  return startLoad(url, { lanes: 2, intervalMs: 10, maxRequests: 30_000, ...(send ? { send } : {}) });
+}

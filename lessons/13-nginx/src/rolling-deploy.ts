@@ -5,6 +5,12 @@
 //   4. put it back (reload).
 // The other instances serve meanwhile, so no client sees a failure. Lesson
 // 08 did the same inside one instance, worker by worker.
+//
+// The order matters. Dead instances go first: they serve nobody, so
+// replacing them costs nothing, and taking a live instance out while others
+// are dead could leave nginx with no instance at all (every request a 502,
+// "no live upstreams" in its log). A reload also makes nginx forget which
+// instances failed, so the dead ones would be tried again meanwhile.
 import { type Instance, isRunning, stopInstance } from './instances.ts';
 
 export interface DeploySteps {
@@ -21,7 +27,10 @@ const pidOf = (instance: Instance) => instance.process?.pid ?? 'none';
 
 export async function rollingDeploy({ instances, route, start, log, stopping }: DeploySteps): Promise<void> {
   log(`SIGHUP: rolling deploy of ${instances.length} instances, one at a time`);
-  for (const instance of instances) {
+  if (instances.length === 1)
+    log('one instance: nothing serves while it restarts (a rolling deploy needs two or more)');
+  const order = [...instances.filter((i) => !isRunning(i)), ...instances.filter(isRunning)];
+  for (const instance of order) {
     const before = pidOf(instance);
     log(`instance ${instance.n} (pid ${before}): out of nginx's rotation (down, reload)`);
     await route(new Set([instance.n]));
