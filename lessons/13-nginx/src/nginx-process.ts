@@ -67,8 +67,10 @@ export function startNginx(bin: string, version: string, prefix: string, conf: s
       if (gone) workers.delete(Number(gone[1]));
       for (const waiter of waiters) waiter(line);
       if (!firstError && /\[(emerg|alert|crit)\]/.test(line)) firstError = line.replace(/^nginx: /, '');
-      // The master opens its sockets before it starts its workers.
-      if (/start worker process/.test(line)) resolve();
+      // The master opens its sockets before it starts its workers. Its line
+      // "start worker processes" comes before the fork; "start worker process
+      // <pid>" comes after it, so then the worker exists.
+      if (started) resolve();
     });
     void exited.then((code) => reject(new Error(firstError || `nginx exited (code ${code}) before listening`)));
   });
