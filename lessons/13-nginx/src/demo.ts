@@ -62,7 +62,7 @@ try {
   const lost = await post;
   mark = replay(lesson, mark);
   say(
-    `  the POST: ${lost.status} ${lost.body.split('\n').find((l) => l.includes('<title>')) ?? ''}, x-upstream: ${header(lost, 'x-upstream')}`,
+    `  the POST: ${lost.status} ${lost.body.match(/<title>.*<\/title>/)?.[0] ?? ''}, x-upstream: ${header(lost, 'x-upstream')}`,
   );
   expect(lost.status === 502, 'a 502 for the POST');
 
