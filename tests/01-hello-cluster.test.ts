@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, keepAlive } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
@@ -24,6 +25,18 @@ describe('lesson 01: hello cluster', () => {
     }
     expect(lesson.stdout().filter((line) => /Worker \d+ started$/.test(line))).toHaveLength(3);
     expect(lesson.stdout()).toContainEqual(expect.stringContaining(`Primary ${lesson.pid} is running`));
+  });
+
+  it('the primary names its Node.js, libuv and os.availableParallelism(): the binary the tests run on', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '1' } });
+    const [, version, uv, count] =
+      (await lesson.waitForLine(/Node\.js (v\S+), libuv (\S+): os\.availableParallelism\(\) = (\d+)$/)) ?? [];
+    // pnpm matrix runs the suite on each major: the lesson must run on that very binary.
+    expect({ version, uv, count: Number(count) }).toEqual({
+      version: process.version,
+      uv: process.versions.uv,
+      count: availableParallelism(),
+    });
   });
 
   it('one keep-alive connection stays on one worker', async () => {

@@ -307,7 +307,6 @@ describe('lesson 02: what a client must do anyway (src/retry-client.ts)', () => 
     const client = createClient();
     const load = startLoad(lesson.url, {
       lanes: 2,
-      maxRequests: 3_000,
       send: async () => {
         const got = await get(client, lesson.url);
         return { status: got.status, workerPid: got.workerPid, workerId: 0, headers: {}, body: '' };

@@ -92,9 +92,9 @@ describe('lesson 08: rolling restart on SIGHUP', () => {
           return conn.request('/');
         }
       };
-      return { conn, load: startLoad(lesson.url, { lanes: 1, maxRequests: 20_000, send }) };
+      return { conn, load: startLoad(lesson.url, { lanes: 1, send }) };
     };
-    const freshLoad = startLoad(lesson.url, { lanes: 2, maxRequests: 20_000 });
+    const freshLoad = startLoad(lesson.url, { lanes: 2 });
     const kept = [keepAliveLoad(), keepAliveLoad()];
     const loads: Load[] = [freshLoad, ...kept.map((k) => k.load)];
     try {
@@ -147,7 +147,7 @@ describe('lesson 08: rolling restart on SIGHUP', () => {
   it('WORKERS=1: the restart still never leaves the port without a worker', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '1' } });
     const [old] = nodeChildrenOf(lesson.pid);
-    const load = startLoad(lesson.url, { lanes: 2, maxRequests: 20_000 });
+    const load = startLoad(lesson.url, { lanes: 2 });
     try {
       await load.succeeded(10);
       lesson.signal('SIGHUP');

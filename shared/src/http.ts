@@ -104,31 +104,35 @@ export interface Load {
   byPid: Map<number, number>;
   /** The first few failures, for error messages. */
   errors: string[];
-  /** Resolves once `count` requests have succeeded (rejects if the load ends first). */
-  succeeded(count: number): Promise<void>;
-  /** Resolves with the first worker pid that answered and passes `test`. */
-  answeredBy(test: (pid: number) => boolean): Promise<number>;
+  /** Resolves once `count` requests have succeeded; rejects after `timeoutMs` (default 30 s) or if the load ends first. */
+  succeeded(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves with the first worker pid that answered and passes `test`; rejects like succeeded(). */
+  answeredBy(test: (pid: number) => boolean, timeoutMs?: number): Promise<number>;
   /** Stop sending and wait for the requests in flight. */
   stop(): Promise<void>;
 }
 
 /**
- * Continuous load for tests that break things while traffic flows: `lanes`
- * loops, each sending one request at a time on a fresh connection, until
- * stop() or `maxRequests` in all. Bounded in count, so it always ends.
+ * Continuous load for tests and demos that break things while traffic
+ * flows: `lanes` loops, each sending one request at a time on a fresh
+ * connection, until stop(), or `maxMs` after the start so it always ends.
  *
- * `intervalMs` paces each lane: a request starts at most every `intervalMs`.
- * Unpaced, the load runs as fast as the machine allows, so how long
- * `maxRequests` lasts depends on the machine. Paced, it lasts at least
- * `maxRequests * intervalMs / lanes` ms: pick it longer than the slowest step
- * awaited under load (a rolling deploy), or the stream ends before the step.
+ * Each lane starts a request at most every `intervalMs` (default 5 ms:
+ * 400 a second with 2 lanes), answered or failed: a refused connection
+ * fails in a fraction of a millisecond, and an unpaced lane would spin on
+ * refusals and take a core from the restart it is watching.
+ *
+ * Waits are bounded by time and by the event they wait for, never by a
+ * count of requests: how many requests fit in a restart depends on the
+ * machine, and refused ones use up any count in no time.
  */
 export function startLoad(
   url: string | URL,
-  opts: { lanes?: number; maxRequests?: number; intervalMs?: number; send?: () => Promise<Reply> } = {},
+  opts: { lanes?: number; intervalMs?: number; maxMs?: number; send?: () => Promise<Reply> } = {},
 ): Load {
-  const { lanes = 2, maxRequests = 5_000, intervalMs = 0 } = opts;
+  const { lanes = 2, intervalMs = 5, maxMs = 180_000 } = opts;
   const send = opts.send ?? (() => fresh(url, { timeoutMs: 5_000 }));
+  const endsAt = Date.now() + maxMs;
   let stopped = false;
   const watchers = new Set<() => void>();
   const load: Load = {
@@ -136,13 +140,17 @@ export function startLoad(
     failed: 0,
     byPid: new Map(),
     errors: [],
-    succeeded: (count) => until(() => load.ok >= count),
-    answeredBy: async (test) => {
+    succeeded: (count, timeoutMs) => until(() => load.ok >= count, `${count} answered requests`, timeoutMs),
+    answeredBy: async (test, timeoutMs) => {
       let found = 0;
-      await until(() => {
-        found = [...load.byPid.keys()].find(test) ?? 0;
-        return found !== 0;
-      });
+      await until(
+        () => {
+          found = [...load.byPid.keys()].find(test) ?? 0;
+          return found !== 0;
+        },
+        'an answer from the worker awaited',
+        timeoutMs,
+      );
       return found;
     },
     stop: async () => {
@@ -150,15 +158,23 @@ export function startLoad(
       await running;
     },
   };
-  function until(condition: () => boolean): Promise<void> {
+  function until(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
     return new Promise((resolve, reject) => {
+      const state = () =>
+        `${load.ok} ok, ${load.failed} failed${load.errors.length ? `: ${load.errors.join('; ')}` : ''}`;
+      const timer = setTimeout(() => {
+        watchers.delete(check);
+        reject(new Error(`no ${what} within ${timeoutMs} ms of load (${state()})`));
+      }, timeoutMs);
       const check = () => {
         if (condition()) {
           watchers.delete(check);
+          clearTimeout(timer);
           resolve();
-        } else if (stopped || load.ok + load.failed >= maxRequests) {
+        } else if (stopped || Date.now() >= endsAt) {
           watchers.delete(check);
-          reject(new Error(`load ended first: ${load.ok} ok, ${load.failed} failed ${load.errors.join('; ')}`));
+          clearTimeout(timer);
+          reject(new Error(`the load ended before ${what} (${state()})`));
         }
       };
       watchers.add(check);
@@ -166,7 +182,7 @@ export function startLoad(
     });
   }
   async function lane() {
-    while (!stopped && load.ok + load.failed < maxRequests) {
+    while (!stopped && Date.now() < endsAt) {
       const started = performance.now();
       try {
         const reply = await send();
@@ -185,6 +201,7 @@ export function startLoad(
       const rest = intervalMs - (performance.now() - started);
       if (rest > 0 && !stopped) await sleep(rest);
     }
+    stopped = true;
     for (const check of [...watchers]) check();
   }
   const running = Promise.all(Array.from({ length: lanes }, lane)).then(() => {});

@@ -113,28 +113,33 @@ export async function waitForGroupGone(pgid: number, timeoutMs: number): Promise
 }
 
 /**
- * Living children of `pid` that run Node.js: a primary's workers, without
- * helpers such as tsx's esbuild service. (Node.js 24 names its main thread
- * `MainThread`, so the process name alone no longer says `node`; on Linux we
- * compare the executable instead.)
+ * Whether a process runs Node.js (the binary running us): a primary's
+ * workers, not helpers such as tsx's esbuild service. Not by its name:
+ * Node.js 24 names its main thread `MainThread` and Node.js 26
+ * `node-MainThread`, and on Linux the main thread's name is the process
+ * name that `ps`, `top` and `pgrep -x` show. On Linux we compare the
+ * executable; elsewhere `ps` gives the executable's path as its name.
  */
-export function nodeChildrenOf(pid: number): number[] {
-  let node: string | undefined;
-  try {
-    node = realpathSync(process.execPath);
-  } catch {
-    node = undefined;
+export function isNodeProcess(info: ProcInfo): boolean {
+  if (hasProc) {
+    try {
+      return realpathSync(`/proc/${info.pid}/exe`) === ourNode();
+    } catch {
+      return false;
+    }
   }
+  return info.comm.startsWith('node');
+}
+
+let node: string | undefined;
+function ourNode(): string {
+  node ??= realpathSync(process.execPath);
+  return node;
+}
+
+/** Living children of `pid` that run Node.js (see isNodeProcess). */
+export function nodeChildrenOf(pid: number): number[] {
   return childrenOf(pid)
-    .filter((child) => {
-      if (hasProc && node) {
-        try {
-          return realpathSync(`/proc/${child.pid}/exe`) === node;
-        } catch {
-          return false;
-        }
-      }
-      return child.comm.startsWith('node');
-    })
+    .filter(isNodeProcess)
     .map((child) => child.pid);
 }

@@ -1,6 +1,7 @@
 // The primary: starts the workers, says when they are all listening, and
 // stops them all on SIGINT/SIGTERM. It serves no request itself.
 import cluster, { type Worker } from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import {
   announceReady,
   exitIfPortInUse,
@@ -15,6 +16,11 @@ const log = primaryLogger();
 
 export async function runPrimary(): Promise<void> {
   log(`Primary ${process.pid} is running`);
+  // The runtime under the cluster: the Node.js and libuv versions decide what
+  // availableParallelism() counts (the default WORKERS, src/config.ts).
+  log(
+    `Node.js ${process.version}, libuv ${process.versions.uv}: os.availableParallelism() = ${availableParallelism()}`,
+  );
   holdLifeline();
   // Fail fast: a taken port is found here, before any worker is forked.
   await exitIfPortInUse(config.host, [config.port]);

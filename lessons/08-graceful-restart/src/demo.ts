@@ -12,7 +12,7 @@ const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2' } });
 
 try {
   step('Traffic: 2 clients, one request after another, each on a fresh connection');
-  const load = startLoad(lesson.url, { lanes: 2, maxRequests: 50_000 });
+  const load = startLoad(lesson.url, { lanes: 2 });
   await load.succeeded(50);
   const count = () => `served ${String(load.ok).padStart(5)}, failed ${load.failed}`;
   say(`  ${count()}`);

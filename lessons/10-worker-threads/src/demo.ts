@@ -4,6 +4,7 @@ import { intEnv } from '@cluster-course/shared';
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { expect, say, step, table } from '@cluster-course/shared/narrate';
+import { isNodeProcess } from '@cluster-course/shared/proc';
 import { MODES } from './config.ts';
 import { calibrate } from './cpu-task.ts';
 import { cpuThroughput, helloBehindCpu, rssMb, startupMs } from './measure.ts';
@@ -26,9 +27,12 @@ for (const mode of MODES) {
     say(`  24 GET /cpu?ms=50, 8 at a time: ${load.perSecond.toFixed(1)} per second`);
     say(`  a GET /hello every 50 ms meanwhile: the slowest took ${load.worstHelloMs.toFixed(0)} ms`);
     const stats = JSON.parse((await fresh(new URL('/stats', lesson.url))).body);
-    // Node.js processes only: tsx's esbuild helper is not the lesson's.
-    const nodes = lesson.members().filter((p) => p.comm === 'node');
+    // Node.js processes only: tsx's esbuild helper is not the lesson's. (Not
+    // by name: since Node.js 24 a node process is called MainThread in ps.)
+    const nodes = lesson.members().filter(isNodeProcess);
     const rss = rssMb(nodes.map((p) => p.pid));
+    const processes = mode === 'cluster' ? 1 + workers : 1;
+    expect(nodes.length === processes, `MODE=${mode} to run as ${processes} Node.js process(es), not ${nodes.length}`);
     say(`  event-loop delay p99 of the process that answered /stats: ${stats.eventLoopDelayMs.p99} ms`);
     say(`  memory (RSS) of the lesson's ${nodes.length} Node.js processes together: ${rss.toFixed(0)} MB`);
     rows.push({

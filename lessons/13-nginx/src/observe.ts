@@ -29,10 +29,10 @@ export const instanceOf = (reply: Reply) => Number(header(reply, 'x-instance'));
 /**
  * A steady stream of GETs through nginx while an instance dies or a deploy
  * runs: 2 lanes, each starting a request every 10 ms at most (200 a second
- * at most, light enough to share 2 cores with nginx and 3 instances). Its
- * 30,000 requests last at least 150 s, longer than any step awaited under it
- * (a rolling deploy gets 60 s), so the stream never ends before the step.
+ * at most, light enough to share 2 cores with nginx and 3 instances). It
+ * flows for up to 150 s, longer than any step awaited under it (a rolling
+ * deploy gets 60 s), so the stream never ends before the step.
  */
 export function steadyStream(url: string | URL, send?: () => Promise<Reply>): Load {
-  return startLoad(url, { lanes: 2, intervalMs: 10, maxRequests: 30_000, ...(send ? { send } : {}) });
+  return startLoad(url, { lanes: 2, intervalMs: 10, maxMs: 150_000, ...(send ? { send } : {}) });
 }

@@ -1,0 +1,131 @@
+// One run of the test suite as a child process, as `pnpm soak` and
+// `pnpm matrix` make it: vitest under a given Node.js binary, in a process
+// group of its own (so one kill reaches it and its workers), its output in a
+// log file, its results in a JSON report, stopped if it runs too long. The
+// lessons the tests start run in groups of their own; they stop by
+// themselves when the test worker that holds their lifeline dies.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { courseRoot } from './lessons.ts';
+import { processTable } from './proc.ts';
+
+/** The parts of vitest's JSON report we read. */
+export interface Report {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: {
+    name: string;
+    startTime: number;
+    endTime: number;
+    assertionResults: { fullName: string; status: string }[];
+  }[];
+}
+
+export interface SuiteRun {
+  /** vitest's exit code; null when it was stopped (too long, or interrupted). */
+  code: number | null;
+  report: Report | undefined;
+  seconds: number;
+  /** What went wrong, one line each: failed tests, no report, processes left. Empty when green. */
+  problems: string[];
+}
+
+export interface SuiteOptions {
+  /** The Node.js binary that runs vitest; its folder also goes first on PATH. Default: ours. */
+  node?: string;
+  /** Arguments after `vitest run` (files, -t, ...). */
+  args?: string[];
+  /** Where the run's output goes; the JSON report is written next to it (`.json`). */
+  log: string;
+  /** A run still going after this long is stopped and counted as failed. */
+  minutes: number;
+  /** Called with each line of vitest's output, as it comes. */
+  onLine?: (line: string) => void;
+}
+
+const vitest = join(courseRoot, 'node_modules/vitest/vitest.mjs');
+let current: ChildProcess | undefined;
+
+/** SIGKILL the run in progress, if any (its whole group). For Ctrl-C and exit handlers. */
+export function stopCurrentRun(): void {
+  if (current?.pid) killGroup(current.pid);
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {} // already gone
+}
+
+/** Processes started from this checkout (cwd inside it) with Node's tsx loader. */
+export function checkoutProcesses(): Set<number> {
+  const found = new Set<number>();
+  if (!existsSync('/proc')) return found;
+  for (const { pid } of processTable()) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('--import\0tsx') && readlinkSync(`/proc/${pid}/cwd`).startsWith(courseRoot.replace(/\/$/, '')))
+        found.add(pid);
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return found;
+}
+
+/** Run the suite once; resolves when vitest has exited and its report is read. */
+export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
+  const node = options.node ?? process.execPath;
+  const json = options.log.replace(/(\.log)?$/, '.json');
+  const before = checkoutProcesses();
+  const out = openSync(options.log, 'w');
+  const started = Date.now();
+  // Every process the tests start runs on `node`: the harness and the
+  // runner spawn process.execPath, and a tool that looks `node` up on PATH
+  // (a script's #!/usr/bin/env node) finds it first too.
+  const env = { ...process.env, NO_COLOR: '1', PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
+  const child = spawn(
+    node,
+    [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...(options.args ?? [])],
+    { cwd: courseRoot, stdio: ['ignore', 'pipe', out], detached: true, env },
+  );
+  current = child;
+  let partial = '';
+  child.stdout?.setEncoding('utf8');
+  child.stdout?.on('data', (chunk: string) => {
+    // The log gets every byte; the listener gets whole lines.
+    writeSync(out, chunk);
+    const lines = (partial + chunk).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) options.onLine?.(line);
+  });
+  const timer = setTimeout(() => child.pid && killGroup(child.pid), options.minutes * 60_000);
+  // 'close', not 'exit': the last of its output may still be in the pipe at 'exit'.
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(timer);
+  if (partial) options.onLine?.(partial);
+  closeSync(out);
+  current = undefined;
+  const seconds = (Date.now() - started) / 1000;
+
+  const problems: string[] = [];
+  let report: Report | undefined;
+  try {
+    report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+  } catch {
+    problems.push(code === null ? `stopped after ${options.minutes} min` : `no report (exit ${code})`);
+  }
+  for (const file of report?.testResults ?? []) {
+    for (const test of file.assertionResults.filter((t) => t.status === 'failed')) {
+      problems.push(`${file.name.replace(courseRoot, '')} > ${test.fullName}`);
+    }
+  }
+  if (report && report.numFailedTests === 0 && code !== 0) problems.push(`vitest exited ${code}`);
+  const left = [...checkoutProcesses()].filter((pid) => !before.has(pid));
+  if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
+  return { code, report, seconds, problems };
+}
