@@ -125,6 +125,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     }
   }
   if (report && report.numFailedTests === 0 && code !== 0) problems.push(`vitest exited ${code}`);
+  if (report && report.numPassedTests === 0) problems.push('no test ran');
   const left = [...checkoutProcesses()].filter((pid) => !before.has(pid));
   if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
   return { code, report, seconds, problems };
