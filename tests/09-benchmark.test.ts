@@ -6,6 +6,7 @@ import { fresh } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { describe, expect, it } from 'vitest';
 import { reusePortSupported } from '../lessons/09-benchmark/src/config.ts';
+import { killWithQueuedConnections } from '../lessons/09-benchmark/src/dying-listener.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('09');
@@ -103,5 +104,29 @@ describe('lesson 09: the benchmark', () => {
     ]);
   });
 });
+
+// Lesson 02 showed the connection round-robin strands on a dying worker, and
+// that under `none` the kernel keeps it for a living one. reusePort is
+// neither: each worker's socket has its own queue.
+describe.skipIf(!reusePortSupported() || process.platform !== 'linux')(
+  'lesson 09: reusePort and a worker that dies',
+  () => {
+    it("connections queued on a stopped worker's own socket wait there (the other worker never takes them) and are reset when it is killed", async () => {
+      // A machine with net.ipv4.tcp_migrate_req=1 moves them to the other socket instead.
+      const migrate = readFileSync('/proc/sys/net/ipv4/tcp_migrate_req', 'utf8').trim() === '1';
+      const lesson = await startLesson(dir, { env: { TARGET: 'reuseport', PORT: '0', WORKERS: '2' } });
+      const [victim = 0, survivor = 0] = lesson
+        .stdout()
+        .flatMap((line) => /worker \d+ \(pid (\d+)\) listening/.exec(line)?.[1] ?? [])
+        .map(Number);
+      const { queued, answeredMeanwhile } = await killWithQueuedConnections('127.0.0.1', lesson.port, victim, 2);
+      expect(queued).toEqual(migrate ? ['answered', 'answered'] : ['reset', 'reset']);
+      // While the victim was stopped, what the kernel gave the other socket was served at once.
+      for (const pid of answeredMeanwhile) expect(pid).toBe(survivor);
+      // The survivor serves on; nothing replaces the victim (this target has no respawn).
+      expect((await fresh(new URL('/hello', lesson.url))).workerPid).toBe(survivor);
+    });
+  },
+);
 
 contractTests('09-benchmark');

@@ -17,6 +17,11 @@ const testSources = readdirSync(join(courseRoot, 'tests'))
   .join('\n')
   .replace(/\\(['"`])/g, '$1')
   .replaceAll('`', '');
+// An absolute path into a checkout of the course: /somewhere/lessons/NN-...,
+// /somewhere/shared/src/..., or this checkout's own root.
+const absoluteCheckoutPath = new RegExp(
+  `(?<![\\w.~<>-])/[\\w.-]+(/[\\w.-]+)*/(lessons/\\d{2}-|shared/src/|tests/\\d{2}-)|${courseRoot.replace(/\/$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`,
+);
 const readmeSections = [
   'Run it',
   'What you will see',
@@ -108,19 +113,37 @@ describe('the course', () => {
       expect(row).toContain(`[${short}](lessons/${lesson.folder}/README.md)`);
     });
 
+    it('shows no path of the machine it was written on (pnpm readme:outputs writes <checkout>)', () => {
+      expect(read('README.md')).not.toMatch(absoluteCheckoutPath);
+    });
+
     it('cites in "Proved by" only tests that exist', () => {
       const section = read('README.md').split('\n## Proved by')[1]?.split('\n## ')[0] ?? '';
       const cited = section
         .split('\n')
         .filter((line) => line.startsWith('| ') && !line.startsWith('| claim') && !line.startsWith('| ---'))
         .flatMap((line) => [...(line.split(' | ')[1] ?? '').matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''))
-        // file names and the contract's describe title (built from the folder) are not test names
-        .filter((name) => !name.endsWith('.ts') && !name.startsWith('lesson contract ('))
+        // file names, the contract's describe title (built from the folder) and
+        // commands (`pnpm readme:try NN`) are not test names
+        .filter((name) => !name.endsWith('.ts') && !name.startsWith('lesson contract (') && !name.startsWith('pnpm '))
         // a long name may be cited by its start or its end, with "..."
         .map((name) => name.replace(/^\.\.\.\s*/, '').replace(/,?\s*\.\.\.$/, ''));
       expect(cited.length).toBeGreaterThan(0);
       for (const name of cited) expect(testSources.includes(name), `no test is named like "${name}"`).toBe(true);
     });
+  });
+
+  it('the root README and CONTRIBUTING show no path of the machine they were written on', () => {
+    for (const file of ['README.md', 'CONTRIBUTING.md']) {
+      expect(readFileSync(join(courseRoot, file), 'utf8'), file).not.toMatch(absoluteCheckoutPath);
+    }
+    expect('    at Immediate.<anonymous> (/work/wt12/lessons/02-exit-and-respawn/src/worker.ts:47:17)').toMatch(
+      absoluteCheckoutPath,
+    );
+    expect('(<checkout>/lessons/02-exit-and-respawn/src/worker.ts:47:17)').not.toMatch(absoluteCheckoutPath);
+    expect('[lesson 02](../02-exit-and-respawn/README.md), lessons/01-hello-cluster/README.md').not.toMatch(
+      absoluteCheckoutPath,
+    );
   });
 
   it('`pnpm lessons` lists every lesson with its number, title and folder', async () => {

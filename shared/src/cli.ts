@@ -53,6 +53,10 @@ async function runForeground(lesson: Lesson): Promise<number> {
   process.on('SIGTERM', forward);
   const exit = await running.exited;
   await running.dispose();
+  // pnpm's own exit status says little ($? is 130 after any Ctrl-C): this
+  // line says how the lesson itself ended.
+  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+  process.stdout.write(`${bold(`lesson ${lesson.number} ${how}`)}\n`);
   return codeOf(exit.code, exit.signal);
 }
 

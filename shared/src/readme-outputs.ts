@@ -12,7 +12,9 @@
 // `from /re/` and `to /re/` keep the lines from the first match of one to the
 // first match of the other (both kept), `without /re/` drops matching lines.
 // Numbers (pids, ports, timings) change from run to run: the prose around a
-// block must not quote them.
+// block must not quote them. The checkout's own path (in a stack trace, say)
+// is written as `<checkout>`: a README shows nothing of the machine it was
+// made on (tests/course.test.ts rejects such a path).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from './harness.ts';
@@ -93,8 +95,9 @@ function cut(lines: string[], recipe: Recipe): string[] {
     const end = kept.findIndex((line) => to.test(line));
     if (end !== -1) kept = kept.slice(0, end + 1);
   }
-  // No blank lines at either end, and no trailing spaces.
-  kept = kept.map((line) => line.trimEnd());
+  // No blank lines at either end, no trailing spaces, no path of this machine.
+  const checkout = courseRoot.replace(/\/$/, '');
+  kept = kept.map((line) => line.replaceAll(checkout, '<checkout>').trimEnd());
   while (kept[0] === '') kept.shift();
   while (kept.at(-1) === '') kept.pop();
   return kept;
