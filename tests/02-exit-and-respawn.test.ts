@@ -171,6 +171,48 @@ describe('lesson 02: exit handling and respawn', () => {
   }, 70_000);
 });
 
+// What sets worker.exitedAfterDisconnect, asserted as Node.js's own tests do
+// (test/parallel/test-cluster-worker-kill-signal.js: kill() leaves it false).
+describe('lesson 02: exitedAfterDisconnect, set by disconnect() only', () => {
+  const exitLine = (pid: number) =>
+    new RegExp(`worker (\\d+) \\(pid ${pid}\\) (.+) \\(exitedAfterDisconnect: (true|false)\\)$`);
+
+  it("the primary's worker.kill() (POST /kill-me): SIGTERM, exitedAfterDisconnect false, so it is replaced like any kill", async () => {
+    const lesson = await startLesson(dir, { env });
+    const since = lesson.mark();
+    const reply = await fresh(new URL('/kill-me', lesson.url), { method: 'POST' });
+    expect(reply.status).toBe(200);
+    await lesson.waitForLine(new RegExp(`\\(pid ${reply.workerPid}\\) asked for it: worker\\.kill\\(\\)$`), { since });
+    const [, id, how, flag] = await lesson.waitForLine(exitLine(reply.workerPid), { since });
+    expect({ how, flag }).toEqual({ how: 'was killed by signal: SIGTERM', flag: 'false' });
+    await lesson.waitForLine(new RegExp(`forked worker \\d+ \\(pid \\d+\\) to replace worker ${id}$`), { since });
+  });
+
+  it("the worker's own cluster.worker.disconnect() (POST /leave): code 0, exitedAfterDisconnect true, not replaced", async () => {
+    const lesson = await startLesson(dir, { env });
+    const since = lesson.mark();
+    const reply = await fresh(new URL('/leave', lesson.url), { method: 'POST' });
+    expect(reply.status).toBe(200);
+    const [, id, how, flag] = await lesson.waitForLine(exitLine(reply.workerPid), { since });
+    expect({ how, flag }).toEqual({ how: 'success! (exited with code 0)', flag: 'true' });
+    await lesson.waitForLine(new RegExp(`not replacing worker ${id}: it left through disconnect\\(\\); 1 left$`), {
+      since,
+    });
+    expect(nodeChildrenOf(lesson.pid)).toHaveLength(1);
+  });
+
+  it("the primary's worker.disconnect() (the stop on SIGTERM): every worker exits 0 with exitedAfterDisconnect true", async () => {
+    const lesson = await startLesson(dir, { env });
+    const workers = nodeChildrenOf(lesson.pid);
+    const since = lesson.mark();
+    expect(await lesson.stop('SIGTERM')).toMatchObject({ code: 0 });
+    for (const pid of workers) {
+      const [, , how, flag] = await lesson.waitForLine(exitLine(pid), { since, timeoutMs: 1 });
+      expect({ how, flag }).toEqual({ how: 'success! (exited with code 0)', flag: 'true' });
+    }
+  });
+});
+
 describe.skipIf(!linux)('lesson 02: the stranded connection (the order forced with SIGSTOP)', () => {
   it('rr: a connection dealt to a worker that dies before taking it gets no answer; the primary keeps it open', async () => {
     const lesson = await startLesson(dir, { env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' } });

@@ -8,7 +8,8 @@
 //
 // The command is `pnpm lesson NN --demo` (runs the demo to its end),
 // `[VAR=value ...] pnpm lesson NN` (starts the lesson, waits for its ready
-// line, stops it with SIGINT) or `pnpm bench [args]`. Then, optionally:
+// line, stops it with SIGINT; with the clause `exits`, a lesson that ends by
+// itself runs to its end) or `pnpm bench [args]`. Then, optionally:
 // `from /re/` and `to /re/` keep the lines from the first match of one to the
 // first match of the other (both kept), `without /re/` drops matching lines.
 // Numbers (pids, ports, timings) change from run to run: the prose around a
@@ -27,6 +28,8 @@ interface Recipe {
   lesson: string;
   demo: boolean;
   bench: string[] | undefined;
+  /** The lesson ends by itself (a crash loop's exit 1): run it to its end. */
+  exits: boolean;
   from?: RegExp;
   to?: RegExp;
   without: RegExp[];
@@ -40,7 +43,7 @@ function parse(spec: string): Recipe {
     const [key = '', value = ''] = (words.shift() ?? '').split('=');
     env[key] = value;
   }
-  const recipe: Recipe = { env, lesson: '', demo: false, bench: undefined, without: [] };
+  const recipe: Recipe = { env, lesson: '', demo: false, bench: undefined, exits: false, without: [] };
   if (words[0] !== 'pnpm') throw new Error(`not a pnpm command: ${spec}`);
   if (words[1] === 'bench') recipe.bench = words.slice(2);
   else if (words[1] === 'lesson' && findLesson(words[2] ?? '')) {
@@ -48,6 +51,10 @@ function parse(spec: string): Recipe {
     recipe.demo = words[3] === '--demo';
   } else throw new Error(`cannot run: ${command}`);
   for (const clause of clauses) {
+    if (clause.trim() === 'exits') {
+      recipe.exits = true;
+      continue;
+    }
     const match = /^(from|to|without) \/(.+)\/$/.exec(clause.trim());
     if (!match?.[2]) throw new Error(`bad clause "${clause}" in: ${spec}`);
     const re = new RegExp(match[2]);
@@ -72,6 +79,10 @@ async function run(recipe: Recipe): Promise<string[]> {
     if (exit.code !== 0) throw new Error(`the demo exited with ${exit.code}: ${stderr.join('\n')}`);
     return stdout;
   }
+  if (recipe.exits) {
+    const { lesson } = await runLesson(lessonDir, { env, timeoutMs: 60_000 });
+    return lesson.output().split('\n');
+  }
   const lesson = await startLesson(lessonDir, { env });
   try {
     await lesson.stop('SIGINT');
@@ -82,7 +93,11 @@ async function run(recipe: Recipe): Promise<string[]> {
 }
 
 function cut(lines: string[], recipe: Recipe): string[] {
-  let kept = lines.filter((line) => !recipe.without.some((re) => re.test(line)));
+  // No path of this machine (before `without`, which may name <checkout>).
+  const checkout = courseRoot.replace(/\/$/, '');
+  let kept = lines
+    .map((line) => line.replaceAll(checkout, '<checkout>'))
+    .filter((line) => !recipe.without.some((re) => re.test(line)));
   const { from, to } = recipe;
   if (from)
     kept = kept.slice(
@@ -95,9 +110,8 @@ function cut(lines: string[], recipe: Recipe): string[] {
     const end = kept.findIndex((line) => to.test(line));
     if (end !== -1) kept = kept.slice(0, end + 1);
   }
-  // No blank lines at either end, no trailing spaces, no path of this machine.
-  const checkout = courseRoot.replace(/\/$/, '');
-  kept = kept.map((line) => line.replaceAll(checkout, '<checkout>').trimEnd());
+  // No blank lines at either end, and no trailing spaces.
+  kept = kept.map((line) => line.trimEnd());
   while (kept[0] === '') kept.shift();
   while (kept.at(-1) === '') kept.pop();
   return kept;

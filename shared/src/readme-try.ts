@@ -37,8 +37,9 @@ async function runStep(step: Step, job: ForegroundJob | undefined, shell: Shell)
     await started.waitFor(step.until, 0, 30_000);
     return started;
   }
-  if (!job) throw new Error('no lesson is running in terminal 1: a `try: start` step must come first');
-  if (step.kind === 'stop') {
+  const needsJob = step.kind === 'stop' || step.lesson.length > 0 || step.ends !== undefined;
+  if (!job && needsJob) throw new Error('no lesson is running in terminal 1: a `try: start` step must come first');
+  if (step.kind === 'stop' && job) {
     const since = job.lines.length;
     job.interrupt();
     let from = since;
@@ -46,11 +47,13 @@ async function runStep(step: Step, job: ForegroundJob | undefined, shell: Shell)
     await ended(job, step.ends, since);
     return undefined;
   }
-  const since = job.lines.length;
+  if (step.kind === 'stop') return job;
+  const since = job?.lines.length ?? 0;
   const { output, status } = await shell.run(step.code, step.timeoutMs);
   const problem = (what: string) => new Error(`${what}\n  the block printed:\n${output.replace(/^/gm, '    2| ')}`);
   if (status !== step.exit) throw problem(`the block exited with ${status}, expected ${step.exit}`);
   for (const pattern of step.expect) if (!pattern.test(output)) throw problem(`its output does not match ${pattern}`);
+  if (!job) return job;
   let from = since;
   for (const pattern of step.lesson) from = (await job.waitFor(pattern, from, 20_000)) + 1;
   if (step.ends === undefined) return job;

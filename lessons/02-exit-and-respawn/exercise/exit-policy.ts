@@ -20,12 +20,14 @@ export function describeExit(code: number | null, signal: string | null): string
 
 /**
  * A crash is an exit nobody planned: by a signal or a non-zero code, and not
- * after the primary asked the worker to go (in a cluster, disconnect() or
- * kill() set worker.exitedAfterDisconnect).
+ * after the worker left through disconnect(). In a cluster that is
+ * worker.exitedAfterDisconnect, set by the primary's worker.disconnect() and
+ * by the worker's own cluster.worker.disconnect(). worker.kill() does not set
+ * it: it is only process.kill() (nodejs/node#34312), and looks like any kill.
  */
 export function isCrash(code: number | null, signal: string | null, askedToStop: boolean): boolean {
   // TODO 1: a crash is an exit by a signal or a non-zero code, unless the
-  // primary asked the worker to stop.
+  // worker left through disconnect() (askedToStop).
   void [code, signal, askedToStop]; // (only so the unfinished file compiles: delete it)
   return false;
 }
@@ -44,7 +46,7 @@ export const BASE_DELAY_MS = 100;
 export interface ExitFacts {
   code: number | null;
   signal: string | null;
-  /** The primary asked it to go: worker.exitedAfterDisconnect in a cluster. */
+  /** It left through disconnect(), asked or on its own: worker.exitedAfterDisconnect in a cluster. */
   askedToStop: boolean;
   /** How long it had been serving (listening, or ready); null if it never did. */
   servedForMs: number | null;
@@ -63,7 +65,7 @@ export type Decision = {
 
 export function decide(exit: ExitFacts): Decision {
   // TODO 2: not a crash (isCrash): keep the pool shrunk, with a why that
-  // says 'it was asked to stop' or 'a clean exit (code 0) is deliberate'.
+  // says 'it left through disconnect()' or 'a clean exit (code 0) is deliberate'.
   //
   // TODO 3: a crash after serving for MIN_UPTIME_MS or more: replace at once
   // (delayMs 0) with why 'it crashed after running fine', and reset

@@ -14,8 +14,10 @@ export function describeExit(code: number | null, signal: string | null): string
 
 /**
  * A crash is an exit nobody planned: by a signal or a non-zero code, and not
- * after the primary asked the worker to go (in a cluster, disconnect() or
- * kill() set worker.exitedAfterDisconnect).
+ * after the worker left through disconnect(). In a cluster that is
+ * worker.exitedAfterDisconnect, set by the primary's worker.disconnect() and
+ * by the worker's own cluster.worker.disconnect(). worker.kill() does not set
+ * it: it is only process.kill() (nodejs/node#34312), and looks like any kill.
  */
 export function isCrash(code: number | null, signal: string | null, askedToStop: boolean): boolean {
   if (askedToStop) return false;
@@ -36,7 +38,7 @@ export const BASE_DELAY_MS = 100;
 export interface ExitFacts {
   code: number | null;
   signal: string | null;
-  /** The primary asked it to go: worker.exitedAfterDisconnect in a cluster. */
+  /** It left through disconnect(), asked or on its own: worker.exitedAfterDisconnect in a cluster. */
   askedToStop: boolean;
   /** How long it had been serving (listening, or ready); null if it never did. */
   servedForMs: number | null;
@@ -55,7 +57,7 @@ export type Decision = {
 
 export function decide(exit: ExitFacts): Decision {
   if (!isCrash(exit.code, exit.signal, exit.askedToStop)) {
-    const why = exit.askedToStop ? 'it was asked to stop' : 'a clean exit (code 0) is deliberate';
+    const why = exit.askedToStop ? 'it left through disconnect()' : 'a clean exit (code 0) is deliberate';
     return { action: 'keep-shrunk', delayMs: 0, why, failedStartsInARow: exit.failedStartsInARow };
   }
 

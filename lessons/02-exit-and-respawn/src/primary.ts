@@ -14,6 +14,7 @@ import {
   urlOf,
 } from '@cluster-course/shared';
 import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
+import { isKillMe } from './messages.ts';
 import { CRASH_ACK, isCrashing } from './safe-crash.ts';
 
 const log = primaryLogger();
@@ -59,8 +60,11 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
     life.listeningAt = Date.now();
     log(`worker ${worker.id} (pid ${worker.process.pid}) listening on ${urlOf('http', config.host, address.port)}`);
     // A worker that stays up for MIN_UPTIME_MS ends a run of failed starts.
+    // Said out loud: from here on, its death is a crash, not a failed start.
     setTimeout(() => {
-      if (alive.has(worker)) failedStartsInARow = 0;
+      if (!alive.has(worker) || alive.get(worker)?.crashing || shutdown.stopping) return;
+      failedStartsInARow = 0;
+      log(`worker ${worker.id} (pid ${worker.process.pid}) has listened for ${MIN_UPTIME_MS} ms: a good start`);
     }, MIN_UPTIME_MS).unref();
     const listening = [...alive.values()].filter((l) => l.listeningAt !== undefined).length;
     if (!ready && listening === config.workers) {
@@ -84,6 +88,12 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
   // is about to exit with `code`. Start its replacement now, start-then-stop,
   // then answer: every connection sent to it before this answer is read.
   cluster.on('message', (worker, message) => {
+    // POST /kill-me: worker.kill() is process.kill(), SIGTERM by default. The
+    // exit that follows carries exitedAfterDisconnect: false, like any kill.
+    if (isKillMe(message)) {
+      log(`worker ${worker.id} (pid ${worker.process.pid}) asked for it: worker.kill()`);
+      return worker.kill();
+    }
     const life = alive.get(worker);
     if (!isCrashing(message) || !life || life.crashing) return;
     life.crashing = true;

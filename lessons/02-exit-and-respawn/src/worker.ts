@@ -5,11 +5,16 @@
 //   POST /crash?unsafe=1 the same exception with no handler: Node's default,
 //                        print and exit 1 at once (it can strand a connection)
 //   POST /exit?code=N    responds, then process.exit(N)
+//   POST /leave          responds, then leaves through its own
+//                        cluster.worker.disconnect(): exitedAfterDisconnect
+//   POST /kill-me        responds, then asks the primary to worker.kill() it:
+//                        a SIGTERM, and exitedAfterDisconnect stays false
 //   CRASH_ON_START=1     throws before it even listens
 import cluster from 'node:cluster';
 import http from 'node:http';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { KILL_ME } from './messages.ts';
 import { crashSafely } from './safe-crash.ts';
 
 export function runWorker(): void {
@@ -61,7 +66,24 @@ export function runWorker(): void {
       });
       return;
     }
-    if (['/', '/crash', '/exit'].includes(url.pathname)) return reply(405, 'method not allowed');
+    if (url.pathname === '/leave' && req.method === 'POST') {
+      res.setHeader('connection', 'close');
+      reply(200, `worker ${id} (pid ${process.pid}) will now leave with cluster.worker.disconnect()`);
+      // disconnect() closes our server, waits for its connections to end, then
+      // closes the IPC channel; with nothing left to do the process exits 0.
+      res.once('finish', () => {
+        log('POST /leave: cluster.worker.disconnect()');
+        cluster.worker?.disconnect();
+      });
+      return;
+    }
+    if (url.pathname === '/kill-me' && req.method === 'POST') {
+      res.setHeader('connection', 'close');
+      reply(200, `worker ${id} (pid ${process.pid}) asks the primary for worker.kill()`);
+      res.once('finish', () => process.send?.(KILL_ME));
+      return;
+    }
+    if (['/', '/crash', '/exit', '/leave', '/kill-me'].includes(url.pathname)) return reply(405, 'method not allowed');
     return reply(404, 'not found');
   });
 
