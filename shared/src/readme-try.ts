@@ -35,6 +35,7 @@ async function runStep(step: Step, job: ForegroundJob | undefined, shell: Shell)
     job?.kill();
     const started = new ForegroundJob(step.code, courseRoot);
     await started.waitFor(step.until, 0, 30_000);
+    for (const pattern of step.lesson) await started.waitFor(pattern, 0, 1);
     return started;
   }
   const needsJob = step.kind === 'stop' || step.lesson.length > 0 || step.ends !== undefined;

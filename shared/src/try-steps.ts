@@ -22,6 +22,8 @@ export interface StartStep {
   line: number;
   code: string;
   until: RegExp;
+  /** Lines terminal 1 must also have printed by then (`start; lesson /re/`). */
+  lesson: RegExp[];
 }
 
 export interface RunStep {
@@ -110,7 +112,13 @@ export function trySteps(readme: string, file = 'README.md'): Step[] {
     if (keys.includes('start')) {
       started = code;
       const until = arg('until');
-      steps.push({ kind: 'start', line: i + 1, code, until: until ? regex(until, where) : READY });
+      steps.push({
+        kind: 'start',
+        line: i + 1,
+        code,
+        until: until ? regex(until, where) : READY,
+        lesson: all('lesson'),
+      });
     } else {
       const exit = arg('exit');
       const timeout = arg('timeout');
