@@ -6,9 +6,11 @@ module.exports = {
   apps: [
     {
       name: 'lesson-11',
-      // PM2 7 refuses a .ts script below Node.js 22.18, and cluster mode takes
-      // no custom interpreter: a plain .mjs entry imports the TypeScript app,
-      // and node_args loads tsx into every instance.
+      // PM2 7 refuses a .ts script below Node.js 22.6 (from 22.6 to 22.17 it
+      // adds --experimental-strip-types; from 22.18 Node strips types itself),
+      // and cluster mode ignores `interpreter`: it always forks PM2's own
+      // container with node. So a plain .mjs entry imports the TypeScript app,
+      // and node_args loads tsx into every instance, on every Node.js major.
       script: './src/app-entry.mjs',
       node_args: ['--import', 'tsx'],
       exec_mode: 'cluster', // node:cluster underneath: lesson 01

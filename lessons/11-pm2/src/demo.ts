@@ -18,7 +18,7 @@ async function freePort(): Promise<number> {
   return port;
 }
 // One instance: where reload and restart differ most. (With several, PM2
-// restarts them one at a time, and the others serve meanwhile.)
+// restarts them one or two at a time, and the others serve meanwhile.)
 // A fixed port: with PORT=0, a restart that leaves no instance for a moment
 // brings the app back on another random port (lesson 04's listen(0)).
 const lesson = await startLesson(dir, { env: { PORT: String(await freePort()), WORKERS: '1' } });

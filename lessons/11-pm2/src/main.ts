@@ -3,7 +3,8 @@
 // starts PM2's God in this process (no daemon), starts the app from
 // ecosystem.config.cjs, relays what PM2 and the instances say, and maps
 // signals to PM2 commands:
-//   SIGHUP            pm2 reload: one instance at a time, start the new, wait for its ready, stop the old
+//   SIGHUP            pm2 reload: per instance, start the new, wait for its ready, stop the old
+//                     (one at a time up to 2 instances, then 2 at a time: PM2's CONCURRENT_ACTIONS)
 //   SIGINT / SIGTERM  pm2 delete: every instance drains (SIGINT, kill_timeout), then the lesson exits 0
 import { createRequire } from 'node:module';
 import { announceReady, exitIfPortInUse, holdLifeline, readServerEnv, urlOf } from '@cluster-course/shared';
