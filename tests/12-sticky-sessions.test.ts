@@ -1,5 +1,6 @@
 import { type EventEmitter, once } from 'node:events';
 import http from 'node:http';
+import type { Socket as NetSocket } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
@@ -89,6 +90,29 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
     expect(reply.workerId).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(reply.body)).toEqual({ code: 1, message: 'Session ID unknown' });
   });
+
+  it.each(['plain', 'sticky', 'library'])(
+    '%s: the WebSocket handshake (101 Switching Protocols) names its worker too',
+    async (mode) => {
+      const lesson = await startLesson(dir, { env: { ...env, MODE: mode } });
+      const request = http.get(new URL('/socket.io/?EIO=4&transport=websocket', lesson.url), {
+        headers: {
+          Connection: 'Upgrade',
+          Upgrade: 'websocket',
+          'Sec-WebSocket-Version': '13',
+          'Sec-WebSocket-Key': 'dGhlIHNhbXBsZSBub25jZQ==',
+        },
+      });
+      const [res, socket] = (await once(request, 'upgrade', { signal: AbortSignal.timeout(5_000) })) as [
+        http.IncomingMessage,
+        NetSocket,
+      ];
+      socket.destroy();
+      expect(res.statusCode).toBe(101);
+      expect(Number(res.headers['x-worker-id'])).toBeGreaterThan(0);
+      expect(lesson.members().map((p) => p.pid)).toContain(Number(res.headers['x-worker-pid']));
+    },
+  );
 
   it('plain, WebSocket only: every client connects, but a broadcast reaches only the clients of its worker', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'plain' } });

@@ -2,7 +2,7 @@
 //   pnpm lessons                 the lessons in order
 //   pnpm lesson <n> [--demo]     run one lesson (or its demo) in the foreground
 //   pnpm start                   the tour: every demo in order
-//   pnpm verify <n>              the tests of one lesson
+//   pnpm verify <n> [-- vitest args]   the tests of one lesson (e.g. -- -t 'a test name')
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
@@ -104,9 +104,9 @@ async function tour(): Promise<number> {
   return 0;
 }
 
-async function verify(lesson: Lesson): Promise<number> {
+async function verify(lesson: Lesson, extra: string[]): Promise<number> {
   const vitest = join(courseRoot, 'node_modules/vitest/vitest.mjs');
-  const child = spawn(process.execPath, [vitest, 'run', `tests/${lesson.folder}.test.ts`], {
+  const child = spawn(process.execPath, [vitest, 'run', `tests/${lesson.folder}.test.ts`, ...extra], {
     cwd: courseRoot,
     stdio: 'inherit',
   });
@@ -115,7 +115,11 @@ async function verify(lesson: Lesson): Promise<number> {
   return codeOf(code, signal);
 }
 
+// Everything after `--` goes to vitest (pnpm verify only).
+const dash = process.argv.indexOf('--', 2);
+const vitestArgs = dash === -1 ? [] : process.argv.slice(dash + 1);
 const { positionals, values } = parseArgs({
+  args: dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash),
   allowPositionals: true,
   options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
 });
@@ -131,7 +135,7 @@ switch (command) {
     break;
   }
   case 'verify':
-    process.exitCode = await verify(resolveOrExit(query, 'verify'));
+    process.exitCode = await verify(resolveOrExit(query, 'verify'), vitestArgs);
     break;
   case 'tour':
     process.exitCode = await tour();

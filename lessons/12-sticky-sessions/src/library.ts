@@ -2,8 +2,10 @@
 // and the pages of @socket.io/sticky and @socket.io/cluster-adapter).
 //   @socket.io/sticky: the primary listens and reads the start of each
 //     request. A request that carries a session id (sid=...) goes to the
-//     worker that owns that session; a new one to the worker with the fewest
-//     clients. Unlike MODE=sticky, clients behind one address still spread.
+//     worker that owns that session; a new one to the next worker in turn
+//     (loadBalancingMethod 'round-robin'; the library's default,
+//     'least-connection', gave every client of a burst to one worker: see the
+//     README). Unlike MODE=sticky, clients behind one address still spread.
 //   @socket.io/cluster-adapter: a broadcast in one worker is sent to the
 //     primary, which relays it to every other worker, which emits it to its
 //     own clients. Broadcasts reach everyone, whichever worker they are on.

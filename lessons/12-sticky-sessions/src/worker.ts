@@ -41,6 +41,12 @@ export function runWorker(): void {
     res.setHeader('x-worker-id', workerId);
     res.setHeader('x-worker-pid', process.pid);
   });
+  // A WebSocket upgrade is no 'request': its 101 is written by Engine.IO,
+  // which asks for extra headers with this event (and for polling answers too).
+  io.engine.on('headers', (headers: Record<string, string>) => {
+    headers['x-worker-id'] = String(workerId);
+    headers['x-worker-pid'] = String(process.pid);
+  });
   if (config.mode === 'library') useLibraryInWorker(io);
   serveChat(io, me, log);
 
