@@ -28,6 +28,19 @@ const methods: Record<Balance, string> = {
   hash: 'hash $remote_addr consistent;  # one client address, one instance (sticky; lesson 12)',
 };
 
+// Keep-alive to the instances needs HTTP/1.1 and no "Connection: close".
+const keepAliveOn = `            # Keep-alive to the instances needs HTTP/1.1 and no "Connection: close".
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";`;
+// Off must be said: nginx 1.29.7 and 1.30 made upstream keep-alive the
+// default (keepalive 32 local, proxy_http_version 1.1). HTTP/1.0 with
+// "Connection: close" makes each instance close after its answer, on every version.
+const keepAliveOff = `            # No keep-alive to the instances, on any nginx version (1.29.7 and
+            # 1.30 keep upstream connections alive by default): HTTP/1.0 and
+            # "Connection: close", so each instance closes after its answer.
+            proxy_http_version 1.0;
+            proxy_set_header Connection close;`;
+
 export function nginxConf(o: ConfOptions): string {
   const listen = o.host.includes(':') ? `[${o.host}]:${o.port}` : `${o.host}:${o.port}`;
   const temp = (name: string) => join(o.prefix, 'temp', name);
@@ -59,7 +72,7 @@ http {
     upstream instances {
         ${methods[o.balance]}
 ${servers.join('\n')}
-        ${o.keepalive > 0 ? `keepalive ${o.keepalive};  # idle connections kept open to the instances, per nginx worker` : '# no keepalive: a new connection to an instance for every request'}
+        ${o.keepalive > 0 ? `keepalive ${o.keepalive};  # idle connections kept open to the instances, per nginx worker` : '# KEEPALIVE=0: no connection is kept (see the location below)'}
     }
 
     server {
@@ -67,12 +80,15 @@ ${servers.join('\n')}
 
         location / {
             proxy_pass http://instances;
-            # Keep-alive to the instances needs HTTP/1.1 and no "Connection: close".
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
+${o.keepalive > 0 ? keepAliveOn : keepAliveOff}
             proxy_set_header Host $host;
             proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
             proxy_connect_timeout 2s;
+            # How long nginx waits for an instance's answer before the attempt
+            # counts as a timeout (and a GET goes to the next instance). 60 s is
+            # nginx's default, written out: a request stranded in a dying
+            # instance (lesson 02) waits this long before it is retried.
+            proxy_read_timeout 60s;
 
             # Failover: a request that meets a refused or broken connection, a
             # timeout or a 502 is tried on the next instance, at most

@@ -1,7 +1,7 @@
 // Running nginx as a child of the lesson. nginx is not a Node.js process: it
 // has no IPC channel to lose and does not notice its parent dying, so a
 // lesson killed with SIGKILL would leave it serving forever. The lesson
-// therefore starts it under a four-line shell watchdog whose stdin is a pipe
+// therefore starts it under a six-line shell watchdog whose stdin is a pipe
 // from the lesson. However the lesson ends (a clean stop that closes the
 // pipe, or SIGKILL, where the kernel closes it), the watchdog reads
 // end-of-file and sends nginx SIGQUIT: a graceful stop, bounded by
