@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { courseRoot, listLessons } from '@cluster-course/shared/lessons';
+import { trySteps } from '@cluster-course/shared/try-steps';
 import { describe, expect, it } from 'vitest';
 
 const lessons = listLessons();
@@ -111,6 +112,24 @@ describe('the course', () => {
       // The map links the part of the package description before its colon.
       const short = lesson.title.split(':')[0]?.trim() ?? '';
       expect(row).toContain(`[${short}](lessons/${lesson.folder}/README.md)`);
+    });
+
+    it('has a "Try it" that pnpm readme:try can run: steps that parse, a lesson started before it is used, stopped at the end', () => {
+      const steps = trySteps(read('README.md'), `lessons/${lesson.folder}/README.md`);
+      expect(steps.length, 'try steps (<!-- try: ... --> markers) in "Try it"').toBeGreaterThan(2);
+      let running = false;
+      for (const step of steps) {
+        if (step.kind === 'start') running = true;
+        const needs =
+          step.kind === 'stop' || step.lesson.length > 0 || (step.kind === 'run' && step.ends !== undefined);
+        if (step.kind !== 'start') expect(!needs || running, `line ${step.line} needs a running lesson`).toBe(true);
+        if (step.kind === 'stop' || (step.kind === 'run' && step.ends !== undefined)) running = false;
+      }
+      expect(running, 'the section ends with the lesson stopped').toBe(false);
+      // Every ```sh block of the section is a step: nothing a learner types goes unchecked.
+      const section = read('README.md').split('\n## Try it\n')[1]?.split('\n## ')[0] ?? '';
+      const blocks = section.match(/^```sh$/gm)?.length ?? 0;
+      expect(steps.filter((step) => step.kind !== 'stop').length).toBe(blocks);
     });
 
     it('shows no path of the machine it was written on (pnpm readme:outputs writes <checkout>)', () => {
