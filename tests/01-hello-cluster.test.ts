@@ -39,6 +39,18 @@ describe('lesson 01: hello cluster', () => {
     });
   });
 
+  // Node.js 22.18+ (and 23.6+) strips TypeScript types itself: no loader needed.
+  it.runIf(Boolean((process.features as { typescript?: unknown }).typescript))(
+    "runs without tsx, on Node.js's own type stripping: node src/main.ts",
+    async () => {
+      const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2' }, tsx: false });
+      expect(readFileSync(`/proc/${lesson.pid}/cmdline`, 'utf8')).not.toContain('tsx');
+      const replies = await freshMany(lesson.url, 4, 1);
+      expect(new Set(replies.map((r) => r.workerPid))).toEqual(new Set(nodeChildrenOf(lesson.pid)));
+      expect(await lesson.stop('SIGTERM')).toMatchObject({ code: 0 });
+    },
+  );
+
   it('one keep-alive connection stays on one worker', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
     const conn = keepAlive(lesson.url);

@@ -37,6 +37,11 @@ export interface StartOptions {
   holdWorker?: number;
   /** Tests only: pause this worker before its code runs, until it gets SIGUSR2 (hold-worker.ts). */
   pauseWorker?: number;
+  /**
+   * `false`: run the .ts files with Node.js's own type stripping (22.18+)
+   * instead of tsx's loader. Default true.
+   */
+  tsx?: boolean;
 }
 
 export interface ExitInfo {
@@ -310,7 +315,8 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   }
   if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
   if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);
-  const child = spawn(process.execPath, ['--import', 'tsx', ...hook, join(dir, entry), ...args], {
+  const loader = options.tsx === false ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...loader, ...hook, join(dir, entry), ...args], {
     cwd: dir,
     env,
     detached: true,
