@@ -84,7 +84,7 @@ describe('pnpm matrix', () => {
       const { exit, stdout, stderr } = await matrix(args.split(' '));
       expect(exit.code).toBe(2);
       expect(stdout).toEqual([]);
-      expect(stderr).toHaveLength(2);
+      expect(stderr).toHaveLength(3); // what is wrong, then the two lines of usage
       expect(stderr[1]).toMatch(/^usage: pnpm matrix \[major \.\.\.\]/);
       expect(stderr.join('\n')).not.toMatch(/\n\s+at /);
     },

@@ -16,7 +16,9 @@ import { parseArgs } from 'node:util';
 import { type NodeBinary, nodeBinary, nodeVersions, pathMajor } from './node-binaries.ts';
 import { type Report, runSuite, stopCurrentRun } from './suite.ts';
 
-const usage = 'usage: pnpm matrix [major ...] [--run-minutes M] [-- vitest args]   e.g. pnpm matrix 22 24';
+const usage =
+  'usage: pnpm matrix [major ...] [--run-minutes M] [-- vitest args]   e.g. pnpm matrix 22 24\n' +
+  "       pnpm matrix --which MAJOR   print the path of that major's node (installed if needed)";
 const dash = process.argv.indexOf('--', 2);
 const own = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
 const vitestArgs = dash === -1 ? [] : process.argv.slice(dash + 1);
@@ -29,7 +31,7 @@ const parsed = (() => {
     return parseArgs({
       args: own,
       allowPositionals: true,
-      options: { 'run-minutes': { type: 'string', default: '15' } },
+      options: { 'run-minutes': { type: 'string', default: '15' }, which: { type: 'string' } },
     });
   } catch (err) {
     return fail((err as Error).message);
@@ -39,6 +41,17 @@ const runMinutes = Number(parsed.values['run-minutes']);
 const bad = parsed.positionals.find((arg) => !/^\d{1,3}$/.test(arg) || Number(arg) < 1);
 if (bad !== undefined) fail(`"${bad}" is not a Node.js major`);
 if (!(runMinutes > 0)) fail(`--run-minutes must be a positive number of minutes`);
+// --which: for scripts that run something else on a major (CI's self-check on the recommended one).
+if (parsed.values.which !== undefined) {
+  if (!/^\d{1,3}$/.test(parsed.values.which)) fail(`"${parsed.values.which}" is not a Node.js major`);
+  try {
+    process.stdout.write(`${(await nodeBinary(Number(parsed.values.which))).path}\n`);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
 const { tested } = nodeVersions();
 const asked = parsed.positionals.length ? parsed.positionals.map(Number) : [...tested, pathMajor];
 const majors = [...new Set(asked)].sort((a, b) => a - b);
