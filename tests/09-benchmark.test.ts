@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,11 @@ describe('lesson 09: the benchmark', () => {
   });
 });
 
+function canUnshareNet(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  return spawnSync('unshare', ['--net', 'true']).status === 0 && spawnSync('ip', ['-V']).status === 0;
+}
+
 // Lesson 02 showed the connection round-robin strands on a dying worker, and
 // that under `none` the kernel keeps it for a living one. reusePort is
 // neither: each worker's socket has its own queue.
@@ -126,6 +132,23 @@ describe.skipIf(!reusePortSupported() || process.platform !== 'linux')(
       // The survivor serves on; nothing replaces the victim (this target has no respawn).
       expect((await fresh(new URL('/hello', lesson.url))).workerPid).toBe(survivor);
     });
+
+    // The same experiment with net.ipv4.tcp_migrate_req=1, set in a network
+    // namespace of its own (root and unshare needed), so the machine's setting stays.
+    it.runIf(canUnshareNet())(
+      'with net.ipv4.tcp_migrate_req=1 (in a private network namespace) the queued connections move to the other worker and are answered',
+      async () => {
+        const setup = 'ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1 && exec "$0" "$@"';
+        const run = await runLesson(dir, {
+          entry: 'src/dying-listener-run.ts',
+          wrap: ['unshare', '--net', 'sh', '-c', setup],
+          timeoutMs: 25_000,
+        });
+        expect(run.exit.code, run.stderr.join('\n')).toBe(0);
+        const { queued } = JSON.parse(run.stdout.at(-1) ?? '{}') as { queued: string[] };
+        expect(queued).toEqual(['answered', 'answered']);
+      },
+    );
   },
 );
 

@@ -42,6 +42,11 @@ export interface StartOptions {
    * instead of tsx's loader. Default true.
    */
   tsx?: boolean;
+  /**
+   * Start the lesson through this command, which must exec node with the
+   * arguments after it (`sh -c '... exec "$0" "$@"'`): e.g. `unshare --net`.
+   */
+  wrap?: string[];
 }
 
 export interface ExitInfo {
@@ -316,7 +321,8 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
   if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
-  const child = spawn(process.execPath, [...loader, ...hook, join(dir, entry), ...args], {
+  const command = [...(options.wrap ?? []), process.execPath, ...loader, ...hook, join(dir, entry), ...args];
+  const child = spawn(command[0] ?? process.execPath, command.slice(1), {
     cwd: dir,
     env,
     detached: true,
