@@ -1,7 +1,8 @@
-// A test hook; no lesson uses it. It holds one worker before the lesson's
-// code runs in it, as a slow start would (a large dependency tree, a cold
-// disk, a busy machine), so a test can begin a stop at exactly that moment
-// instead of hoping to hit it.
+// A test hook: no lesson's own code uses it (lessons 11 and 13 only pass
+// it on to the processes they start, see CONTRIBUTING.md). It holds one
+// worker before the lesson's code runs in it, as a slow start would (a large
+// dependency tree, a cold disk, a busy machine), so a test can begin a stop
+// at exactly that moment instead of hoping to hit it.
 //
 // The harness loads it with `--import` when a test asks for it
 // (startLesson(dir, { holdWorker: 2 })). Cluster workers and forked children
