@@ -71,9 +71,10 @@ process.on('message', (message) => {
   if (reply) send(reply);
 });
 
-// A forked child does NOT die with its parent: without this, killing the
-// primary would leave us running forever. The IPC channel closing is our
-// signal that the primary is gone (or wants us gone).
+// A forked child does not die with its parent. This one alone might (its IPC
+// channel is all that keeps it alive), but a real worker holds timers, pools,
+// servers, and those would keep it running forever, reparented to init. The
+// IPC channel closing is our signal that the primary is gone (or wants us gone).
 process.on('disconnect', () => process.exit(0));
 ignoreTerminalCtrlC();
 
