@@ -9,6 +9,7 @@ import { fresh } from '@cluster-course/shared/http';
 import { courseRoot, lessonDir, listLessons } from '@cluster-course/shared/lessons';
 import { binaryPackage, pathMajor } from '@cluster-course/shared/node-binaries';
 import { waitForGone } from '@cluster-course/shared/proc';
+import { processesWith } from '@cluster-course/shared/suite';
 import { describe, expect, it } from 'vitest';
 
 const runner = (...args: string[]) =>
@@ -136,20 +137,6 @@ describe('pnpm matrix', () => {
     await until(() => processesWith(`MATRIX_TEST_MARKER=${marker}`).length === 0, 5_000);
   });
 });
-
-/** Pids of processes whose environment holds `entry` (Linux: /proc). */
-function processesWith(entry: string): number[] {
-  return readdirSync('/proc')
-    .filter((name) => /^\d+$/.test(name))
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
 
 function cmdline(pid: number): string {
   try {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { courseRoot, findLesson, type Lesson, listLessons } from './lessons.ts';
-import { checkoutProcesses } from './suite.ts';
+import { processesWith } from './suite.ts';
 import { ForegroundJob, Shell } from './terminals.ts';
 import { type Step, trySteps } from './try-steps.ts';
 
@@ -70,7 +70,9 @@ async function tryLesson(lesson: Lesson): Promise<boolean> {
     process.stdout.write('  no try steps: the "Try it" section has no <!-- try: ... --> markers\n');
     return false;
   }
-  const before = checkoutProcesses();
+  // Both terminals, and all they start, carry this variable: how leftovers are found.
+  process.env.CLUSTER_COURSE_RUN = `try-${process.pid}-${lesson.number}`;
+  const marker = `CLUSTER_COURSE_RUN=${process.env.CLUSTER_COURSE_RUN}`;
   const shell = new Shell(courseRoot);
   let job: ForegroundJob | undefined;
   try {
@@ -97,10 +99,10 @@ async function tryLesson(lesson: Lesson): Promise<boolean> {
   }
   // The lesson stops itself when its runner is gone (its lifeline); give it the contract's 5 s.
   const deadline = Date.now() + 5_000;
-  let left = [...checkoutProcesses()].filter((pid) => !before.has(pid));
+  let left = processesWith(marker);
   while (left.length && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 100));
-    left = [...checkoutProcesses()].filter((pid) => !before.has(pid));
+    left = processesWith(marker);
   }
   if (left.length) process.stdout.write(`  ✗ left running after the section: pids ${left.join(', ')}\n`);
   return left.length === 0;

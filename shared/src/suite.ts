@@ -5,8 +5,9 @@
 // lessons the tests start run in groups of their own; they stop by
 // themselves when the test worker that holds their lifeline dies.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readFileSync, readlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { courseRoot } from './lessons.ts';
 import { processTable } from './proc.ts';
@@ -61,15 +62,19 @@ function killGroup(pid: number): void {
   } catch {} // already gone
 }
 
-/** Processes started from this checkout (cwd inside it) with Node's tsx loader. */
-export function checkoutProcesses(): Set<number> {
-  const found = new Set<number>();
-  if (!existsSync('/proc')) return found;
-  for (const { pid } of processTable()) {
+/**
+ * Processes whose environment holds `entry` (`NAME=value`). A run marks
+ * everything it starts this way: lessons, their workers, PM2's instances and
+ * nginx all inherit the variable, and nothing else has it, so a run inside
+ * another (the runner's tests run pnpm matrix) counts only its own.
+ */
+export function processesWith(entry: string): number[] {
+  if (!existsSync('/proc')) return [];
+  const found: number[] = [];
+  for (const { pid, state } of processTable()) {
+    if (state === 'Z') continue;
     try {
-      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('--import\0tsx') && readlinkSync(`/proc/${pid}/cwd`).startsWith(courseRoot.replace(/\/$/, '')))
-        found.add(pid);
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry)) found.push(pid);
     } catch {
       // gone meanwhile, or not ours to read
     }
@@ -81,13 +86,19 @@ export function checkoutProcesses(): Set<number> {
 export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const node = options.node ?? process.execPath;
   const json = options.log.replace(/(\.log)?$/, '.json');
-  const before = checkoutProcesses();
+  const marker = `CLUSTER_COURSE_RUN=${process.pid}-${randomUUID()}`;
   const out = openSync(options.log, 'w');
   const started = Date.now();
   // Every process the tests start runs on `node`: the harness and the
   // runner spawn process.execPath, and a tool that looks `node` up on PATH
   // (a script's #!/usr/bin/env node) finds it first too.
-  const env = { ...process.env, NO_COLOR: '1', PATH: `${dirname(node)}:${process.env.PATH ?? ''}` };
+  const [markerName = '', markerValue = ''] = marker.split('=');
+  const env = {
+    ...process.env,
+    NO_COLOR: '1',
+    PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
+    [markerName]: markerValue,
+  };
   const child = spawn(
     node,
     [vitest, 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...(options.args ?? [])],
@@ -126,7 +137,13 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   }
   if (report && report.numFailedTests === 0 && code !== 0) problems.push(`vitest exited ${code}`);
   if (report && report.numPassedTests === 0) problems.push('no test ran');
-  const left = [...checkoutProcesses()].filter((pid) => !before.has(pid));
+  // Lessons stop themselves once the test worker holding their lifeline is
+  // gone (a run stopped for taking too long): give them the contract's 5 s.
+  let left = processesWith(marker);
+  for (let waited = 0; left.length && waited < 5_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    left = processesWith(marker);
+  }
   if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
   return { code, report, seconds, problems };
 }
