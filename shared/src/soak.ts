@@ -4,8 +4,10 @@
 // little on a 2-core machine; a flaky test is a bug, and this finds it.
 //   --busy           one CPU hog per core alongside, as on a loaded machine
 //   --node MAJOR     run on that Node.js major (installed as pnpm matrix does)
-//   --run-minutes M  a run still going after M minutes (default 10) is
-//                    stopped and counted as failed, so a soak always ends
+//   --run-minutes M  a run still going after M minutes is stopped and
+//                    counted as failed, so a soak always ends. Default 10,
+//                    or 20 with --busy: with both cores taken by hogs a
+//                    healthy run on Node.js 20 takes about 9 minutes
 // A run that leaves a process of this checkout running fails. Exit code 0
 // only when every run was green.
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -24,12 +26,12 @@ const { values, positionals } = parseArgs({
   options: {
     busy: { type: 'boolean', default: false },
     node: { type: 'string' },
-    'run-minutes': { type: 'string', default: '10' },
+    'run-minutes': { type: 'string' },
   },
 });
 const [first, ...files] = positionals;
 const runs = first === undefined ? 10 : Number(first);
-const runMinutes = Number(values['run-minutes']);
+const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 20 : 10));
 const major = values.node === undefined ? pathMajor : Number(values.node);
 if (!Number.isInteger(runs) || runs < 1 || runs > 1000 || !(runMinutes > 0) || !(major > 0)) {
   process.stderr.write('usage: pnpm soak [N (1-1000)] [--busy] [--node MAJOR] [--run-minutes M] [-- vitest args]\n');
