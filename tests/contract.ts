@@ -128,7 +128,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
     });
 
     // The race of a stop with a start, forced: worker 2 is held before its
-    // code runs (shared/src/hold-worker.ts) when the stop begins.
+    // code runs (shared/src/harness/hold-worker.ts) when the stop begins.
     describe('a stop that meets a worker still starting', () => {
       // With one process (no worker to hold), only the last of these applies.
       if (!options.oneProcess) {

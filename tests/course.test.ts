@@ -166,7 +166,7 @@ describe('the course', () => {
   });
 
   it('`pnpm lessons` lists every lesson with its number, title and folder', async () => {
-    const { exit, stdout } = await runLesson(courseRoot, { entry: 'shared/src/cli.ts', args: ['lessons'] });
+    const { exit, stdout } = await runLesson(courseRoot, { entry: 'shared/src/tools/cli.ts', args: ['lessons'] });
     expect(exit.code).toBe(0);
     for (const lesson of lessons) {
       expect(stdout).toContainEqual(

@@ -32,7 +32,7 @@ afterEach(() => rmSync(home, { recursive: true, force: true }));
 
 const exercise = (args: string[], timeoutMs = 60_000) =>
   runLesson(courseRoot, {
-    entry: 'shared/src/exercise/cli.ts',
+    entry: 'shared/src/tools/exercise/cli.ts',
     args,
     timeoutMs,
     env: { NO_COLOR: '1', CLUSTER_COURSE_EXERCISE_HOME: home },
@@ -107,7 +107,7 @@ describe('pnpm exercise', () => {
 
   it('--watch re-checks on a save, and Ctrl-C stops it with nothing left running', async () => {
     const watch = await startLesson(courseRoot, {
-      entry: 'shared/src/exercise/cli.ts',
+      entry: 'shared/src/tools/exercise/cli.ts',
       args: ['01', '--watch'],
       waitForReady: false,
       env: { NO_COLOR: '1', CLUSTER_COURSE_EXERCISE_HOME: home },

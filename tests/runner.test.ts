@@ -13,7 +13,7 @@ import { processesWith } from '@cluster-course/shared/suite';
 import { describe, expect, it } from 'vitest';
 
 const runner = (...args: string[]) =>
-  runLesson(courseRoot, { entry: 'shared/src/cli.ts', args, timeoutMs: 25_000, env: { NO_COLOR: '1' } });
+  runLesson(courseRoot, { entry: 'shared/src/tools/cli.ts', args, timeoutMs: 25_000, env: { NO_COLOR: '1' } });
 
 describe('the course runner', () => {
   it('`pnpm lesson 01 --demo` runs the demo, prints its table and exits 0', async () => {
@@ -30,7 +30,7 @@ describe('the course runner', () => {
     '`pnpm lesson %s` runs lesson 01 in the foreground; Ctrl-C (SIGINT) stops all of it with exit 0',
     async (query) => {
       const run = await startLesson(courseRoot, {
-        entry: 'shared/src/cli.ts',
+        entry: 'shared/src/tools/cli.ts',
         args: ['lesson', query],
         env: { PORT: '0', WORKERS: '2' },
       });
@@ -45,7 +45,7 @@ describe('the course runner', () => {
 
   it('if the runner is killed outright (SIGKILL), the lesson it started stops by itself', async () => {
     const run = await startLesson(courseRoot, {
-      entry: 'shared/src/cli.ts',
+      entry: 'shared/src/tools/cli.ts',
       args: ['lesson', '01'],
       env: { PORT: '0', WORKERS: '2' },
     });
@@ -77,7 +77,12 @@ describe('the course runner', () => {
 
 describe('pnpm matrix', () => {
   const matrix = (args: string[], env: Record<string, string> = {}) =>
-    runLesson(courseRoot, { entry: 'shared/src/matrix.ts', args, timeoutMs: 60_000, env: { NO_COLOR: '1', ...env } });
+    runLesson(courseRoot, {
+      entry: 'shared/src/tools/matrix.ts',
+      args,
+      timeoutMs: 60_000,
+      env: { NO_COLOR: '1', ...env },
+    });
 
   it.each(['abc', '24 --run-minutes x', '--nodes'])(
     '`pnpm matrix %s` exits 2 with one line saying what is wrong, and the usage',
@@ -123,7 +128,7 @@ describe('pnpm matrix', () => {
     // Every process the run starts inherits this variable: that is how we find them all.
     const marker = `matrix-test-${process.pid}-${Date.now()}`;
     const run = await startLesson(courseRoot, {
-      entry: 'shared/src/matrix.ts',
+      entry: 'shared/src/tools/matrix.ts',
       args: [String(pathMajor), '--', 'tests/01-hello-cluster.test.ts'],
       env: { NO_COLOR: '1', MATRIX_TEST_MARKER: marker },
       waitForReady: false,

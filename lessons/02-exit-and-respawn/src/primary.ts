@@ -32,7 +32,7 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
   let pendingReplacements = 0;
   let failedStartsInARow = 0;
   let ready = false;
-  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts): SIGINT/SIGTERM,
+  // Lesson 01's stop, wired once (shared/src/runtime/cluster-stop.ts): SIGINT/SIGTERM,
   // a failed listen, or stop() below on a crash loop. Listening workers
   // disconnect; workers still starting get SIGTERM.
   const shutdown = handleClusterStop({

@@ -23,7 +23,7 @@ export async function runPrimary(): Promise<void> {
 
   const ports = new Map<Worker, number>();
   const alive = new Set<Worker>();
-  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts): workers that
+  // Lesson 01's stop, wired once (shared/src/runtime/cluster-stop.ts): workers that
   // reported their port disconnect (and close their server, see
   // src/worker.ts); the others are still starting and get SIGTERM.
   const shutdown = handleClusterStop({ log, workers: () => alive, isListening: (worker) => ports.has(worker) });

@@ -20,7 +20,7 @@ export async function runPrimary(): Promise<void> {
 
   const alive = new Set<Worker>();
   const listening = new Set<Worker>();
-  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts), with this
+  // Lesson 01's stop, wired once (shared/src/runtime/cluster-stop.ts), with this
   // lesson's graceful step: a listening worker gets 'shutdown' (it says bye
   // to its clients first, see src/worker.ts). A worker still starting gets
   // SIGTERM: its message handler may not exist yet, and a message sent now

@@ -1,5 +1,5 @@
 // The primary of lesson 07: fork, print the ready line once every worker
-// listens, and stop on SIGINT/SIGTERM with lesson 01's stop (shared/src/cluster-stop.ts).
+// listens, and stop on SIGINT/SIGTERM with lesson 01's stop (shared/src/runtime/cluster-stop.ts).
 // Nothing else: no respawn (that is lesson 02's), so the output is about
 // scheduling. The policy itself is set in src/main.ts, before the first fork.
 import cluster, { type Worker } from 'node:cluster';

@@ -43,7 +43,7 @@ export async function runReusePortPrimary(): Promise<void> {
   await startPrimary({ log, host: config.host, ports: [config.port], about }); // shared/: a taken port exits 1 here
   const alive = new Set<Worker>();
   const listening = new Set<Worker>();
-  // Lesson 01's stop, wired once (shared/src/cluster-stop.ts): listening
+  // Lesson 01's stop, wired once (shared/src/runtime/cluster-stop.ts): listening
   // workers disconnect (and close their own socket), workers still starting
   // get SIGTERM.
   const shutdown = handleClusterStop({ log, workers: () => alive, isListening: (worker) => listening.has(worker) });

@@ -62,5 +62,5 @@ export function runClusterWorker(): void {
     log,
   });
   listenOrReport(server, { host: config.host, port: config.port });
-  ignoreTerminalCtrlC(); // the primary stops us (shared/src/stop-workers.ts)
+  ignoreTerminalCtrlC(); // the primary stops us (shared/src/runtime/stop-workers.ts)
 }

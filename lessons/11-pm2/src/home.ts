@@ -3,7 +3,7 @@
 // home of its own, so it never touches yours: a folder named after the
 // lesson's pid, removed when the lesson stops. A lesson killed outright
 // (SIGKILL) cannot remove it; the next start removes every home whose
-// process is gone (the plumbing is shared/src/state-dir.ts; lesson 13 gives
+// process is gone (the plumbing is shared/src/runtime/state-dir.ts; lesson 13 gives
 // nginx its prefix the same way).
 import { privateStateDir, removeStateDir, stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
 

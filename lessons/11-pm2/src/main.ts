@@ -54,7 +54,7 @@ bus.on('process:event', (e) => {
 /**
  * PM2 gives its instances node_args as their whole execArgv (a cluster
  * worker would otherwise inherit its primary's). So any other --import this
- * process got (the course's test hooks: shared/src/hold-worker.ts) is passed
+ * process got (the course's test hooks: shared/src/harness/hold-worker.ts) is passed
  * on, or a test could not hold an instance as it starts.
  */
 function nodeArgs(options: StartOptions): string[] {

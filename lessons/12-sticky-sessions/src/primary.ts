@@ -1,6 +1,6 @@
 // The primary: fork the workers, put the front door in place for the mode,
 // open it once every worker is ready, replace a worker that dies, and the
-// shared stop (shared/src/cluster-stop.ts).
+// shared stop (shared/src/runtime/cluster-stop.ts).
 //   plain    no front door of its own: the workers listen (node:cluster).
 //   sticky   a net server that routes by client address (src/sticky-by-address.ts).
 //   library  an HTTP server wired by @socket.io/sticky (src/library.ts).

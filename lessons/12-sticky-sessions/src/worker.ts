@@ -71,5 +71,5 @@ export function runWorker(): void {
     server.closeAllConnections();
     setImmediate(() => process.exit(0)); // one turn for the close frames to be written
   });
-  ignoreTerminalCtrlC(); // the primary leads the stop (shared/src/stop-workers.ts)
+  ignoreTerminalCtrlC(); // the primary leads the stop (shared/src/runtime/stop-workers.ts)
 }

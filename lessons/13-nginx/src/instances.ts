@@ -1,6 +1,6 @@
 // Starting and stopping instances (src/instance.ts), each a process of its
 // own on its own port: in production, each would be a machine. The lesson
-// holds each one's stdin, its lifeline (shared/src/lifeline.ts): if the
+// holds each one's stdin, its lifeline (shared/src/runtime/lifeline.ts): if the
 // lesson dies, even by SIGKILL, every instance drains and exits by itself.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';

@@ -6,7 +6,7 @@
 // pipe, or SIGKILL, where the kernel closes it), the watchdog reads
 // end-of-file and sends nginx SIGQUIT: a graceful stop, bounded by
 // worker_shutdown_timeout. Instances need no such help: they are Node.js
-// processes that hold the same kind of lifeline (shared/src/lifeline.ts).
+// processes that hold the same kind of lifeline (shared/src/runtime/lifeline.ts).
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';

@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LIFELINE_ENV } from './lifeline.ts';
+import { LIFELINE_ENV } from '../runtime/lifeline.ts';
 import { groupMembers, waitForGroupGone } from './proc.ts';
 
 export interface StartOptions {
@@ -292,7 +292,7 @@ const readyPattern = /\bready\b.*?\b((?:https?|tcp):\/\/[^\s)]+)/;
  * or the learner's copy while `pnpm exercise` checks that lesson.
  */
 export function lessonModule(folder: string, file: string): string {
-  const dir = join(fileURLToPath(new URL('../../lessons', import.meta.url)), folder);
+  const dir = join(fileURLToPath(new URL('../../../lessons', import.meta.url)), folder);
   if (process.env[EXERCISE_ENV] === folder) {
     const mine = join(process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise'), file);
     if (existsSync(mine)) return mine;
@@ -312,11 +312,11 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   }
   const hooked = Boolean(options.holdWorker || options.pauseWorker);
   const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
-  // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/exercise/).
+  // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/tools/exercise/).
   if (process.env[EXERCISE_ENV] && process.env[EXERCISE_ENV] === basename(dir)) {
     env.CLUSTER_COURSE_EXERCISE_SRC = join(dir, 'src');
     env.CLUSTER_COURSE_EXERCISE_DIR = process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise');
-    hook.push('--import', fileURLToPath(new URL('./exercise/register.mjs', import.meta.url)));
+    hook.push('--import', fileURLToPath(new URL('../tools/exercise/register.mjs', import.meta.url)));
   }
   if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
   if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);

@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { courseRoot } from './lessons.ts';
+import { courseRoot } from '../harness/lessons.ts';
 
 export interface NodeVersions {
   /** Majors the course is proved on, oldest first. */

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { courseRoot } from './lessons.ts';
-import { processTable } from './proc.ts';
+import { courseRoot } from '../harness/lessons.ts';
+import { processTable } from '../harness/proc.ts';
 
 /** The parts of vitest's JSON report we read. */
 export interface Report {

@@ -2,7 +2,7 @@
 // from the learner's files to the solution.
 import { spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline/promises';
-import type { Lesson } from '../lessons.ts';
+import type { Lesson } from '../../harness/lessons.ts';
 import type { CheckResult } from './check.ts';
 import { exerciseDir, exerciseFiles, todos } from './files.ts';
 

@@ -8,7 +8,7 @@
 //   pnpm exercise NN --solution    the diff from your files to src/ (--yes: no question)
 //   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved (CI)
 import { parseArgs } from 'node:util';
-import { findLesson, type Lesson, listLessons } from '../lessons.ts';
+import { findLesson, type Lesson, listLessons } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { changedFiles, hasExercise, hints, readState, resetFiles, writeState } from './files.ts';
 import { confirm, printVerdict, solutionDiff } from './report.ts';

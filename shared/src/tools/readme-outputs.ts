@@ -18,8 +18,8 @@
 // made on (tests/course.test.ts rejects such a path).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLesson, startLesson } from './harness.ts';
-import { courseRoot, findLesson, listLessons } from './lessons.ts';
+import { runLesson, startLesson } from '../harness/harness.ts';
+import { courseRoot, findLesson, listLessons } from '../harness/lessons.ts';
 
 const MARKER = /^<!-- output: (.+) -->$/;
 

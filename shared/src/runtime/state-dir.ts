@@ -3,10 +3,24 @@
 // `$TMPDIR/cluster-course-<kind>/<pid>`, named after the lesson's pid and
 // removed when the lesson stops. A lesson killed outright (SIGKILL) cannot
 // remove it; the next start removes every folder whose process is gone.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isAlive } from './proc.ts';
+
+/** True while `pid` exists and is not a zombie (its /proc stat says Z). */
+function ownerAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return true; // no /proc (macOS): signal 0 is the best we have
+  }
+}
 
 /** The parent of every folder of one kind, e.g. `/tmp/cluster-course-pm2`. */
 export function stateRoot(kind: string): string {
@@ -18,7 +32,7 @@ export function sweepStaleStateDirs(kind: string): void {
   const root = stateRoot(kind);
   mkdirSync(root, { recursive: true });
   for (const name of readdirSync(root)) {
-    if (/^\d+$/.test(name) && !isAlive(Number(name))) rmSync(join(root, name), { recursive: true, force: true });
+    if (/^\d+$/.test(name) && !ownerAlive(Number(name))) rmSync(join(root, name), { recursive: true, force: true });
   }
 }
 

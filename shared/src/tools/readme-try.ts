@@ -1,12 +1,12 @@
 // `pnpm readme:try [NN ...]`: runs the "Try it" section of each lesson's
-// README as a learner would type it (shared/src/try-steps.ts says how a step
+// README as a learner would type it (shared/src/tools/try-steps.ts says how a step
 // is marked), and checks the effect each step states. Terminal 1 runs the
 // lesson, started exactly as the README says; terminal 2 runs each block
 // from the repository root. A step that no longer works fails here, as a
 // test would. Nothing may be left running afterwards.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { courseRoot, findLesson, type Lesson, listLessons } from './lessons.ts';
+import { courseRoot, findLesson, type Lesson, listLessons } from '../harness/lessons.ts';
 import { processesWith } from './suite.ts';
 import { ForegroundJob, Shell } from './terminals.ts';
 import { type Step, trySteps } from './try-steps.ts';

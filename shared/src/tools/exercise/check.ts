@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { courseRoot, type Lesson } from '../lessons.ts';
+import { courseRoot, type Lesson } from '../../harness/lessons.ts';
 import { exerciseDir } from './files.ts';
 
 export interface Claim {

@@ -2,7 +2,7 @@
 // exercise/, until Ctrl-C. A save during a check restarts it; Ctrl-C stops the
 // check under way (vitest and every lesson it started) before we exit.
 import { watch as watchFiles } from 'node:fs';
-import type { Lesson } from '../lessons.ts';
+import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { exerciseDir, readState, writeState } from './files.ts';
 import { printVerdict } from './report.ts';

@@ -6,7 +6,7 @@
 //   .state.json   progress (hints seen, the last check); ignored by git
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lesson } from '../lessons.ts';
+import type { Lesson } from '../../harness/lessons.ts';
 
 /**
  * The learner's exercise folder. CLUSTER_COURSE_EXERCISE_HOME moves every

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const courseRoot = fileURLToPath(new URL('../../', import.meta.url));
+export const courseRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const lessonsRoot = join(courseRoot, 'lessons');
 
 export interface Lesson {

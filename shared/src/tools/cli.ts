@@ -8,8 +8,8 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
-import { startLesson } from './harness.ts';
-import { courseRoot, findLesson, type Lesson, listLessons } from './lessons.ts';
+import { startLesson } from '../harness/harness.ts';
+import { courseRoot, findLesson, type Lesson, listLessons } from '../harness/lessons.ts';
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 

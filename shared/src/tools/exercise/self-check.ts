@@ -8,7 +8,7 @@
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Lesson } from '../lessons.ts';
+import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { exerciseFiles, pristine } from './files.ts';
 
