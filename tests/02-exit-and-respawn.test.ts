@@ -6,9 +6,9 @@ import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
 import { describe, expect, it } from 'vitest';
+import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/demo/retry-client.ts';
+import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/demo/strand.ts';
 import type * as ExitPolicy from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
-import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/src/retry-client.ts';
-import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/src/strand.ts';
 import { connectionHolders } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
@@ -303,7 +303,7 @@ describe('lesson 02: the safe crash (src/safe-crash.ts)', () => {
   });
 });
 
-describe('lesson 02: what a client must do anyway (src/retry-client.ts)', () => {
+describe('lesson 02: what a client must do anyway (demo/retry-client.ts)', () => {
   const rr = { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' };
 
   it.skipIf(!linux)(

@@ -6,8 +6,8 @@ import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { describe, expect, it } from 'vitest';
+import { killWithQueuedConnections } from '../lessons/09-benchmark/demo/dying-listener.ts';
 import { reusePortSupported } from '../lessons/09-benchmark/src/config.ts';
-import { killWithQueuedConnections } from '../lessons/09-benchmark/src/dying-listener.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('09');
@@ -90,7 +90,11 @@ describe('lesson 09: the benchmark', () => {
 
   // The demo runs a quick benchmark: here, alone, rather than in tests/demos.test.ts.
   it('the demo (pnpm lesson 09 --demo) runs to exit 0', async () => {
-    const { exit, stderr } = await runLesson(dir, { entry: 'src/demo.ts', timeoutMs: 100_000, env: { NO_COLOR: '1' } });
+    const { exit, stderr } = await runLesson(dir, {
+      entry: 'demo/demo.ts',
+      timeoutMs: 100_000,
+      env: { NO_COLOR: '1' },
+    });
     expect(exit.code, stderr.join('\n')).toBe(0);
   }, 120_000);
 
@@ -140,7 +144,7 @@ describe.skipIf(!reusePortSupported() || process.platform !== 'linux')(
       async () => {
         const setup = 'ip link set lo up && sysctl -qw net.ipv4.tcp_migrate_req=1 && exec "$0" "$@"';
         const run = await runLesson(dir, {
-          entry: 'src/dying-listener-run.ts',
+          entry: 'demo/dying-listener-run.ts',
           wrap: ['unshare', '--net', 'sh', '-c', setup],
           timeoutMs: 25_000,
         });

@@ -6,8 +6,8 @@ import { lessonDir } from '@cluster-course/shared/lessons';
 import { isAlive, waitForGone } from '@cluster-course/shared/proc';
 import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
 import { afterAll, describe, expect, it } from 'vitest';
+import { header, instanceInfo, instanceOf, killInstance, steadyStream } from '../lessons/13-nginx/demo/observe.ts';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx-binary.ts';
-import { header, instanceInfo, instanceOf, killInstance, steadyStream } from '../lessons/13-nginx/src/observe.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('13');

@@ -43,7 +43,7 @@ describe('the course', () => {
     const read = (file: string) => readFileSync(join(lesson.dir, file), 'utf8');
 
     it('has the files of the layout', () => {
-      for (const file of ['package.json', 'README.md', 'src/main.ts', 'src/demo.ts', 'tsconfig.json']) {
+      for (const file of ['package.json', 'README.md', 'src/main.ts', 'demo/demo.ts', 'tsconfig.json']) {
         expect(existsSync(join(lesson.dir, file)), file).toBe(true);
       }
     });

@@ -1,6 +1,6 @@
 // Every lesson's demo runs to exit 0. `pnpm start` runs them all, but CI
 // runs the tests, so the tests run the demos too: a demo checks its own
-// claims (expect() in src/demo.ts prints what failed and exits 1).
+// claims (expect() in demo/demo.ts prints what failed and exits 1).
 //
 // Lesson 09's demo runs a benchmark that keeps every core busy on purpose:
 // tests/09-benchmark.test.ts runs it, alone, after the rest.
@@ -15,7 +15,7 @@ const lessons = listLessons().filter((lesson) => !runAlone.has(lesson.folder));
 describe.each(lessons.map((l) => [l.folder, l] as const))('the demo of %s', (_, lesson) => {
   it(`runs to exit 0 (pnpm lesson ${lesson.number} --demo)`, async () => {
     const { exit, stderr } = await runLesson(lesson.dir, {
-      entry: 'src/demo.ts',
+      entry: 'demo/demo.ts',
       timeoutMs: 100_000,
       env: { NO_COLOR: '1' },
     });

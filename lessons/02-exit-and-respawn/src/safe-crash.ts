@@ -13,7 +13,7 @@
 //      sent each one back to the primary for another worker,
 //   4. gives the requests it holds CRASH_GRACE_MS to finish, then exits
 //      with code 1, as Node.js itself would have.
-// A kill -9 or the OOM killer allows none of this: see src/retry-client.ts.
+// A kill -9 or the OOM killer allows none of this: see demo/retry-client.ts.
 import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';

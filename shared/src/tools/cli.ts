@@ -75,11 +75,11 @@ async function runScript(lesson: Lesson, entry: string): Promise<number> {
 }
 
 async function demo(lesson: Lesson): Promise<number> {
-  if (!existsSync(join(lesson.dir, 'src/demo.ts'))) {
-    process.stderr.write(`lesson ${lesson.folder} has no src/demo.ts\n`);
+  if (!existsSync(join(lesson.dir, 'demo/demo.ts'))) {
+    process.stderr.write(`lesson ${lesson.folder} has no demo/demo.ts\n`);
     return 1;
   }
-  return runScript(lesson, 'src/demo.ts');
+  return runScript(lesson, 'demo/demo.ts');
 }
 
 async function tour(): Promise<number> {

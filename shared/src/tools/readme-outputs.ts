@@ -75,7 +75,7 @@ async function run(recipe: Recipe): Promise<string[]> {
     return stdout;
   }
   if (recipe.demo) {
-    const { exit, stdout, stderr } = await runLesson(lessonDir, { entry: 'src/demo.ts', env, timeoutMs: 120_000 });
+    const { exit, stdout, stderr } = await runLesson(lessonDir, { entry: 'demo/demo.ts', env, timeoutMs: 120_000 });
     if (exit.code !== 0) throw new Error(`the demo exited with ${exit.code}: ${stderr.join('\n')}`);
     return stdout;
   }

@@ -5,8 +5,8 @@ import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { expect, say, step, table } from '@cluster-course/shared/narrate';
 import { isNodeProcess } from '@cluster-course/shared/proc';
-import { MODES } from './config.ts';
-import { calibrate } from './cpu-task.ts';
+import { MODES } from '../src/config.ts';
+import { calibrate } from '../src/cpu-task.ts';
 import { cpuThroughput, helloBehindCpu, rssMb, startupMs } from './measure.ts';
 
 const dir = new URL('..', import.meta.url).pathname;

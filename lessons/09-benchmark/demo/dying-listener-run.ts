@@ -1,4 +1,4 @@
-// One run of src/dying-listener.ts's experiment against TARGET=reuseport,
+// One run of demo/dying-listener.ts's experiment against TARGET=reuseport,
 // printed as one JSON line. The test runs it inside a private network
 // namespace (unshare --net), where net.ipv4.tcp_migrate_req can be set to 1
 // without touching the machine's own setting.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { expect, say, step } from '@cluster-course/shared/narrate';
-import type { Row } from './report.ts';
+import type { Row } from '../src/report.ts';
 
 const dir = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'bench-demo-'));

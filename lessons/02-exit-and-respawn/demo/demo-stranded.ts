@@ -1,6 +1,6 @@
 // Demo of lesson 02, part 2: the stranded connection, and its two cures.
-// The order of events is forced (src/strand.ts), so what it shows happens
-// every time. Run by src/demo.ts after part 1; Linux only (/proc).
+// The order of events is forced (demo/strand.ts), so what it shows happens
+// every time. Run by demo/demo.ts after part 1; Linux only (/proc).
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { expect, replay, say, step } from '@cluster-course/shared/narrate';
@@ -57,7 +57,7 @@ try {
     answer = get(createClient({ timeoutMs: 1_000, retries: 1 }), lesson.url);
   });
   const got = await (answer as Promise<Answer>);
-  say(`  the same stranded GET, from src/retry-client.ts: ${got.status} from pid ${got.workerPid} after ${got.ms} ms`);
+  say(`  the same stranded GET, from demo/retry-client.ts: ${got.status} from pid ${got.workerPid} after ${got.ms} ms`);
   say('  (1 s without an answer, then a new connection, dealt to a living worker).');
   expect(got.status === 200, 'the retried GET answered');
   await lesson.stop('SIGTERM');

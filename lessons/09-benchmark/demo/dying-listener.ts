@@ -11,7 +11,7 @@
 //
 // The order is forced, not hoped for: the victim is stopped (SIGSTOP), then
 // connections are opened one at a time until some sit in its queue (read
-// from /proc, src/accept-queue.ts), then it is killed. Linux only.
+// from /proc, demo/accept-queue.ts), then it is killed. Linux only.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
