@@ -5,11 +5,11 @@ import { lessonModule, startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
+import { connectionHolders } from '@cluster-course/shared/sockets';
 import { describe, expect, it } from 'vitest';
 import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/demo/retry-client.ts';
 import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/demo/strand.ts';
 import type * as ExitPolicy from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
-import { connectionHolders } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
 // The policy under test: src/'s, or the learner's while `pnpm exercise 02` runs.

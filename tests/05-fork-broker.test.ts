@@ -3,8 +3,8 @@ import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive, type Reply, startLoad } from '@cluster-course/shared/http';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
+import { listeningPids } from '@cluster-course/shared/sockets';
 import { describe, expect, it } from 'vitest';
-import { listeningPids } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('05');

@@ -1,9 +1,9 @@
 import { startLesson } from '@cluster-course/shared/harness';
 import { lessonDir } from '@cluster-course/shared/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
+import { listeningPids } from '@cluster-course/shared/sockets';
 import { connectLines } from '@cluster-course/shared/tcp';
 import { describe, expect, it } from 'vitest';
-import { listeningPids } from '../lessons/06-net-shared-port/src/socket-owners.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('06');

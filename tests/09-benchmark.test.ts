@@ -18,7 +18,7 @@ describe('lesson 09: the benchmark', () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));
     try {
       const { exit, stdout } = await runLesson(dir, {
-        entry: 'src/bench.ts',
+        entry: 'demo/bench.ts',
         args: ['--quick', '--workers', '2', '--cpu-ms', '5', '--out', out],
         timeoutMs: 90_000,
       });
@@ -78,10 +78,10 @@ describe('lesson 09: the benchmark', () => {
   });
 
   it('bad options: an unknown target or route exits 2 with one line', async () => {
-    const target = await runLesson(dir, { entry: 'src/bench.ts', args: ['--targets', 'nginx'] });
+    const target = await runLesson(dir, { entry: 'demo/bench.ts', args: ['--targets', 'nginx'] });
     expect(target.exit.code).toBe(2);
     expect(target.stderr).toEqual(['pnpm bench: unknown target "nginx": use single, cluster, broker, reuseport']);
-    const route = await runLesson(dir, { entry: 'src/bench.ts', args: ['--route', 'all-of-them'] });
+    const route = await runLesson(dir, { entry: 'demo/bench.ts', args: ['--route', 'all-of-them'] });
     expect(route.exit.code).toBe(2);
     const env = await runLesson(dir, { env: { TARGET: 'apache', PORT: '0' } });
     expect(env.exit.code).toBe(2);

@@ -13,11 +13,11 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-// Which process holds a connection: read from /proc, as lesson 06 explains.
-import { connectionHolders } from '@cluster-course/06-net-shared-port/socket-owners';
 import type { LessonProcess } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/http';
 import { nodeChildrenOf } from '@cluster-course/shared/proc';
+// Which process holds a connection: read from /proc, as lesson 06 explains.
+import { connectionHolders } from '@cluster-course/shared/sockets';
 
 /**
  * Runs steps 1 to 4; `send` is step 3's client, started while B is stopped.

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { expect, say, step } from '@cluster-course/shared/narrate';
-import type { Row } from '../src/report.ts';
+import type { Row } from './report.ts';
 
 const dir = new URL('..', import.meta.url).pathname;
 const out = mkdtempSync(join(tmpdir(), 'bench-demo-'));
@@ -14,7 +14,7 @@ const out = mkdtempSync(join(tmpdir(), 'bench-demo-'));
 try {
   step('pnpm bench --quick: every target, both routes, 1 s each');
   const { exit } = await runLesson(dir, {
-    entry: 'src/bench.ts',
+    entry: 'demo/bench.ts',
     args: ['--quick', '--out', out],
     echo: true,
     timeoutMs: 120_000,

@@ -11,11 +11,11 @@
 //
 // The order is forced, not hoped for: the victim is stopped (SIGSTOP), then
 // connections are opened one at a time until some sit in its queue (read
-// from /proc, demo/accept-queue.ts), then it is killed. Linux only.
+// from /proc, shared/src/runtime/sockets.ts), then it is killed. Linux only.
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acceptQueueLength } from './accept-queue.ts';
+import { acceptQueueLength } from '@cluster-course/shared/sockets';
 
 export type Outcome = 'answered' | 'reset' | 'closed' | 'no answer';
 

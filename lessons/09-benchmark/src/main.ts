@@ -3,7 +3,7 @@
 //   cluster    WORKERS cluster workers, round-robin (lesson 02's primary)
 //   broker     lesson 05's fork broker with WORKERS children
 //   reuseport  WORKERS workers with SO_REUSEPORT sockets (Node.js 22.12+ / 23.1+)
-// All serve GET /hello and GET /cpu?ms=N. `pnpm bench` (src/bench.ts) runs them all.
+// All serve GET /hello and GET /cpu?ms=N. `pnpm bench` (demo/bench.ts) runs them all.
 import cluster from 'node:cluster';
 import { fileURLToPath } from 'node:url';
 import { runPrimary } from '@cluster-course/02-exit-and-respawn/primary';

@@ -1,6 +1,6 @@
 // Looking at processes by pid: is it alive, who are its children, which
 // processes are in a group. Linux reads /proc; elsewhere `ps` answers.
-// (Who holds a socket is lesson 06's: lessons/06-net-shared-port/src/socket-owners.ts.)
+// (Who holds a socket: shared/src/runtime/sockets.ts.)
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';

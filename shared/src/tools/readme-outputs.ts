@@ -69,7 +69,7 @@ async function run(recipe: Recipe): Promise<string[]> {
   const lessonDir = findLesson(recipe.lesson)?.dir ?? courseRoot;
   const env = { NO_COLOR: '1', ...recipe.env };
   if (recipe.bench) {
-    const entry = 'lessons/09-benchmark/src/bench.ts';
+    const entry = 'lessons/09-benchmark/demo/bench.ts';
     const { exit, stdout } = await runLesson(courseRoot, { entry, args: recipe.bench, env, timeoutMs: 600_000 });
     if (exit.code !== 0) throw new Error(`pnpm bench exited with ${exit.code}`);
     return stdout;

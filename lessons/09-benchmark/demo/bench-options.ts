@@ -1,10 +1,10 @@
-// The command line of `pnpm bench` (src/bench.ts). A bad option is one line
+// The command line of `pnpm bench` (demo/bench.ts). A bad option is one line
 // and exit 2, like a bad environment variable.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { courseRoot } from '@cluster-course/shared/lessons';
-import { isTarget, reusePortSupported, TARGETS, type Target } from './config.ts';
+import { isTarget, reusePortSupported, TARGETS, type Target } from '../src/config.ts';
 
 function fail(message: string): never {
   process.stderr.write(`pnpm bench: ${message}\n`);
