@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany, keepAlive } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { nodeChildrenOf } from '@cluster-course/shared/proc';
+import { fresh, freshMany, keepAlive } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { nodeChildrenOf } from '@cluster-course/shared/harness/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

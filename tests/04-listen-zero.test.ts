@@ -1,9 +1,9 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { freshMany } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { waitForGone } from '@cluster-course/shared/proc';
+import { freshMany } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { waitForGone } from '@cluster-course/shared/harness/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, keepAlive, type Reply, startLoad } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { nodeChildrenOf } from '@cluster-course/shared/proc';
-import { listeningPids } from '@cluster-course/shared/sockets';
+import { fresh, keepAlive, type Reply, startLoad } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { nodeChildrenOf } from '@cluster-course/shared/harness/proc';
+import { listeningPids } from '@cluster-course/shared/runtime/sockets';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

@@ -1,8 +1,8 @@
 import { startLesson } from '@cluster-course/shared/harness';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { nodeChildrenOf } from '@cluster-course/shared/proc';
-import { listeningPids } from '@cluster-course/shared/sockets';
-import { connectLines } from '@cluster-course/shared/tcp';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { nodeChildrenOf } from '@cluster-course/shared/harness/proc';
+import { connectLines } from '@cluster-course/shared/harness/tcp';
+import { listeningPids } from '@cluster-course/shared/runtime/sockets';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

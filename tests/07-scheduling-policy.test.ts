@@ -1,6 +1,6 @@
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { freshMany } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
+import { freshMany } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { describe, expect, it } from 'vitest';
 import { measureSpread, summarize } from '../lessons/07-scheduling-policy/demo/measure.ts';
 import { contractTests } from './contract.ts';

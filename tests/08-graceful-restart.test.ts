@@ -1,7 +1,7 @@
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, keepAlive, type Load, type Reply, startLoad } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { isAlive, nodeChildrenOf, waitForGone } from '@cluster-course/shared/proc';
+import { fresh, keepAlive, type Load, type Reply, startLoad } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { isAlive, nodeChildrenOf, waitForGone } from '@cluster-course/shared/harness/proc';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

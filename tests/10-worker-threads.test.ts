@@ -1,6 +1,6 @@
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, type Reply } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
+import { fresh, type Reply } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { describe, expect, it } from 'vitest';
 import { contractTests } from './contract.ts';
 

@@ -1,9 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany, startLoad } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { nodeChildrenOf, waitForGone } from '@cluster-course/shared/proc';
+import { fresh, freshMany, startLoad } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { nodeChildrenOf, waitForGone } from '@cluster-course/shared/harness/proc';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HOMES, sweepStaleHomes } from '../lessons/11-pm2/src/home.ts';
 import { contractTests } from './contract.ts';

@@ -1,10 +1,10 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { isAlive, waitForGone } from '@cluster-course/shared/proc';
-import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
+import { fresh, freshMany } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { isAlive, waitForGone } from '@cluster-course/shared/harness/proc';
+import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/runtime/state-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { header, instanceInfo, instanceOf, killInstance, steadyStream } from '../lessons/13-nginx/demo/observe.ts';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx-binary.ts';

@@ -4,9 +4,9 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { lessonDir } from '@cluster-course/shared/lessons';
-import { waitForGone, waitForGroupGone } from '@cluster-course/shared/proc';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { waitForGone, waitForGroupGone } from '@cluster-course/shared/harness/proc';
 import { describe, expect, it } from 'vitest';
 
 export interface ContractOptions {

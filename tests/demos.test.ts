@@ -5,7 +5,7 @@
 // Lesson 09's demo runs a benchmark that keeps every core busy on purpose:
 // tests/09-benchmark.test.ts runs it, alone, after the rest.
 import { runLesson } from '@cluster-course/shared/harness';
-import { listLessons } from '@cluster-course/shared/lessons';
+import { listLessons } from '@cluster-course/shared/harness/lessons';
 import { describe, expect, it } from 'vitest';
 
 const runAlone = new Set(['09-benchmark']);

@@ -6,7 +6,7 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { courseRoot, listLessons } from '@cluster-course/shared/lessons';
+import { courseRoot, listLessons } from '@cluster-course/shared/harness/lessons';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const lesson01 = listLessons().find((l) => l.number === '01');

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { courseRoot, lessonDir, listLessons } from '@cluster-course/shared/lessons';
-import { binaryPackage, pathMajor } from '@cluster-course/shared/node-binaries';
-import { waitForGone } from '@cluster-course/shared/proc';
-import { processesWith } from '@cluster-course/shared/suite';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { courseRoot, lessonDir, listLessons } from '@cluster-course/shared/harness/lessons';
+import { waitForGone } from '@cluster-course/shared/harness/proc';
+import { binaryPackage, pathMajor } from '@cluster-course/shared/tools/node-binaries';
+import { processesWith } from '@cluster-course/shared/tools/suite';
 import { describe, expect, it } from 'vitest';
 
 const runner = (...args: string[]) =>

@@ -2,8 +2,8 @@
 // (they spread over the workers), then 8 over one kept-alive connection
 // (they all land on one worker), and stop.
 import { type LessonProcess, startLesson } from '@cluster-course/shared/harness';
-import { fresh, keepAlive } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh, keepAlive } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 

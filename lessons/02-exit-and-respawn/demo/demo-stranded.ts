@@ -2,8 +2,8 @@
 // The order of events is forced (demo/strand.ts), so what it shows happens
 // every time. Run by demo/demo.ts after part 1; Linux only (/proc).
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { expect, replay, say, step } from '@cluster-course/shared/narrate';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step } from '@cluster-course/shared/harness/narrate';
 import { type Answer, createClient, get } from './retry-client.ts';
 import { rawRequest, strandNextConnection } from './strand.ts';
 

@@ -1,7 +1,7 @@
 // Demo of lesson 02: break workers three ways and watch the primary decide.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh, freshMany } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 

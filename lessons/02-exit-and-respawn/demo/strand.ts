@@ -14,10 +14,10 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LessonProcess } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { nodeChildrenOf } from '@cluster-course/shared/proc';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { nodeChildrenOf } from '@cluster-course/shared/harness/proc';
 // Which process holds a connection: read from /proc, as lesson 06 explains.
-import { connectionHolders } from '@cluster-course/shared/sockets';
+import { connectionHolders } from '@cluster-course/shared/runtime/sockets';
 
 /**
  * Runs steps 1 to 4; `send` is step 3's client, started while B is stopped.

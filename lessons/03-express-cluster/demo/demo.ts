@@ -1,8 +1,8 @@
 // Demo of lesson 03: the same Express app in every worker, and what happens
 // to in-memory state when there are several of them.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh, freshMany } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 

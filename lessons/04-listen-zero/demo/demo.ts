@@ -1,8 +1,8 @@
 // Demo of lesson 04: the same cluster with PORT=0, once in each PORT_MODE,
 // and a table of which worker got which port.
 import { type LessonProcess, startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { expect, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { expect, say, step, table } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 const listening = /worker (\d+) \(pid (\d+)\) listening on (http:\S+)$/;

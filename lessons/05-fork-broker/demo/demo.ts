@@ -1,8 +1,8 @@
 // Demo of lesson 05: concurrent requests through the broker, who served
 // them, a timeout (504) and a crash (502) with its replacement.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 

@@ -1,8 +1,8 @@
 // Demo of lesson 06: TCP connections and their greetings, a short
 // conversation, and who holds the listening socket under each policy.
 import { startLesson } from '@cluster-course/shared/harness';
-import { expect, say, step } from '@cluster-course/shared/narrate';
-import { connectLines } from '@cluster-course/shared/tcp';
+import { expect, say, step } from '@cluster-course/shared/harness/narrate';
+import { connectLines } from '@cluster-course/shared/harness/tcp';
 
 const dir = new URL('..', import.meta.url).pathname;
 

@@ -6,7 +6,7 @@
 //      is LISTEN) and the socket's inode number;
 //   2. /proc/<pid>/fd/<n> is a link per open descriptor, `socket:[<inode>]`
 //      for a socket: the processes with a link to our inode hold it.
-import { listeningPids } from '@cluster-course/shared/sockets';
+import { listeningPids } from '@cluster-course/shared/runtime/sockets';
 
 export function describeOwners(port: number, names: Map<number, string>): string {
   const pids = listeningPids(port);

@@ -4,7 +4,7 @@
 //   WORKERS (default 4)
 import { intEnv } from '@cluster-course/shared';
 import { startLesson } from '@cluster-course/shared/harness';
-import { expect, say, step } from '@cluster-course/shared/narrate';
+import { expect, say, step } from '@cluster-course/shared/harness/narrate';
 import { histogram, measureSpread } from './measure.ts';
 
 const dir = new URL('..', import.meta.url).pathname;

@@ -1,6 +1,6 @@
 // Measuring the spread: open `connections` fresh connections, `concurrency`
 // at a time, one request each, and count which worker answered each.
-import { freshMany } from '@cluster-course/shared/http';
+import { freshMany } from '@cluster-course/shared/harness/http';
 
 export interface Spread {
   /** Connections per worker id, in id order. */

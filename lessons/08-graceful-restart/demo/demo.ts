@@ -2,8 +2,8 @@
 // count of requests served and failed), then a shutdown that lets a slow
 // request finish.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, startLoad } from '@cluster-course/shared/http';
-import { expect, say, step } from '@cluster-course/shared/narrate';
+import { fresh, startLoad } from '@cluster-course/shared/harness/http';
+import { expect, say, step } from '@cluster-course/shared/harness/narrate';
 
 const dir = new URL('..', import.meta.url).pathname;
 

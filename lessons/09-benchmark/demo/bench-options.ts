@@ -3,7 +3,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { courseRoot } from '@cluster-course/shared/lessons';
+import { courseRoot } from '@cluster-course/shared/harness/lessons';
 import { isTarget, reusePortSupported, TARGETS, type Target } from '../src/config.ts';
 
 function fail(message: string): never {

@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { join } from 'node:path';
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
+import { fresh } from '@cluster-course/shared/harness/http';
 import autocannon from 'autocannon';
 import { readBenchOptions } from './bench-options.ts';
 import { barChart, markdown, type Row, table } from './report.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
-import { expect, say, step } from '@cluster-course/shared/narrate';
+import { expect, say, step } from '@cluster-course/shared/harness/narrate';
 import type { Row } from './report.ts';
 
 const dir = new URL('..', import.meta.url).pathname;

@@ -15,7 +15,7 @@
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { acceptQueueLength } from '@cluster-course/shared/sockets';
+import { acceptQueueLength } from '@cluster-course/shared/runtime/sockets';
 
 export type Outcome = 'answered' | 'reset' | 'closed' | 'no answer';
 

@@ -2,9 +2,9 @@
 //   WORKERS (default 2): threads in the pool, or processes in the cluster
 import { intEnv } from '@cluster-course/shared';
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
-import { expect, say, step, table } from '@cluster-course/shared/narrate';
-import { isNodeProcess } from '@cluster-course/shared/proc';
+import { fresh } from '@cluster-course/shared/harness/http';
+import { expect, say, step, table } from '@cluster-course/shared/harness/narrate';
+import { isNodeProcess } from '@cluster-course/shared/harness/proc';
 import { MODES } from '../src/config.ts';
 import { calibrate } from '../src/cpu-task.ts';
 import { cpuThroughput, helloBehindCpu, rssMb, startupMs } from './measure.ts';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import type { LessonProcess } from '@cluster-course/shared/harness';
-import { fresh } from '@cluster-course/shared/http';
+import { fresh } from '@cluster-course/shared/harness/http';
 
 async function timed(url: URL): Promise<number> {
   const started = performance.now();

@@ -3,8 +3,8 @@
 import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { startLesson } from '@cluster-course/shared/harness';
-import { freshMany, startLoad } from '@cluster-course/shared/http';
-import { expect, replay, say, step } from '@cluster-course/shared/narrate';
+import { freshMany, startLoad } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step } from '@cluster-course/shared/harness/narrate';
 import { pm2Cli } from './pm2-cli.ts';
 
 const dir = new URL('..', import.meta.url).pathname;

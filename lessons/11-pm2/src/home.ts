@@ -5,7 +5,12 @@
 // (SIGKILL) cannot remove it; the next start removes every home whose
 // process is gone (the plumbing is shared/src/runtime/state-dir.ts; lesson 13 gives
 // nginx its prefix the same way).
-import { privateStateDir, removeStateDir, stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/state-dir';
+import {
+  privateStateDir,
+  removeStateDir,
+  stateRoot,
+  sweepStaleStateDirs,
+} from '@cluster-course/shared/runtime/state-dir';
 
 export const HOMES = stateRoot('pm2');
 export const sweepStaleHomes = () => sweepStaleStateDirs('pm2');

@@ -2,8 +2,8 @@
 // how many connect, how many workers they reach, how many hear a broadcast,
 // and what routing every connection through the primary costs.
 import { startLesson } from '@cluster-course/shared/harness';
-import { freshMany } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { freshMany } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 import { broadcastReach, connectMany, manyLoopbackAddresses, type Transports, whoami } from './clients.ts';
 
 const dir = new URL('..', import.meta.url).pathname;

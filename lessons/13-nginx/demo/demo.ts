@@ -2,8 +2,8 @@
 // Both levels of balancing, the keep-alive surprise, an instance killed under
 // load (a GET rescued, a POST not), and a rolling deploy, each measured.
 import { startLesson } from '@cluster-course/shared/harness';
-import { fresh, freshMany } from '@cluster-course/shared/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/narrate';
+import { fresh, freshMany } from '@cluster-course/shared/harness/http';
+import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 import { findNginx, missingNginx } from '../src/nginx-binary.ts';
 import { header, instanceInfo, instanceOf, killInstance, steadyStream } from './observe.ts';
 

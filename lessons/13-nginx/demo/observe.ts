@@ -1,8 +1,8 @@
 // For the demo and the tests: what the lesson's own lines say about an
 // instance, and how a whole "machine" dies at once.
 import type { LessonProcess } from '@cluster-course/shared/harness';
-import { type Load, type Reply, startLoad } from '@cluster-course/shared/http';
-import { childrenOf } from '@cluster-course/shared/proc';
+import { type Load, type Reply, startLoad } from '@cluster-course/shared/harness/http';
+import { childrenOf } from '@cluster-course/shared/harness/proc';
 
 /** Instance n's latest primary pid and its port, from its own lines. */
 export function instanceInfo(lesson: LessonProcess, n: number): { primary: number; port: number } {

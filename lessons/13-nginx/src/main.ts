@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { announceReady, describeListenError, exitIfPortInUse, holdLifeline, urlOf } from '@cluster-course/shared';
-import { privateStateDir, removeStateDir } from '@cluster-course/shared/state-dir';
+import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 import { readConfig } from './config.ts';
 import { type Instance, isRunning, startInstance, stopInstance } from './instances.ts';
 import { findNginx, missingNginx, nginxVersion } from './nginx-binary.ts';

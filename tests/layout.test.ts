@@ -1,0 +1,70 @@
+// The layout rules of CONTRIBUTING.md, checked on every lesson: src/ is the
+// program and nothing else, a lesson program imports only shared/'s runtime,
+// and a lesson builds only on lessons before it.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { listLessons } from '@cluster-course/shared/harness/lessons';
+import { describe, expect, it } from 'vitest';
+
+const lessons = listLessons();
+const code = /\.(ts|mjs|cjs)$/;
+
+/** The code files of a lesson folder (src, demo, exercise), by path relative to the lesson. */
+function codeFiles(dir: string, sub: string): string[] {
+  if (!existsSync(join(dir, sub))) return [];
+  return readdirSync(join(dir, sub))
+    .filter((name) => code.test(name))
+    .map((name) => `${sub}/${name}`);
+}
+
+/** Every module a file names: imports, import(), and paths handed to fork/Worker/PM2. */
+function namedModules(text: string): string[] {
+  return [...text.matchAll(/['"]([@.][^'"\s]*)['"]/g)].map((m) => m[1] ?? '');
+}
+
+describe.each(lessons.map((l) => [l.folder, l] as const))('lesson %s', (_, lesson) => {
+  const read = (file: string) => readFileSync(join(lesson.dir, file), 'utf8');
+  const src = codeFiles(lesson.dir, 'src');
+
+  it('has in src/ only the program: every file is reached from src/main.ts or an entry the lesson declares', () => {
+    // Entries: main.ts, a src/ file a package.json script runs (e.g. `pnpm
+    // naive`), or one a config at the lesson's root names (PM2's ecosystem).
+    const scripts = Object.values(JSON.parse(read('package.json')).scripts ?? {}).join(' ');
+    const configs = readdirSync(lesson.dir)
+      .filter((name) => code.test(name))
+      .map(read)
+      .join('\n');
+    const roots = src.filter((file) => file === 'src/main.ts' || scripts.includes(file) || configs.includes(file));
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file) || !src.includes(file)) return;
+      reached.add(file);
+      for (const name of namedModules(read(file))) {
+        if (name.startsWith('./')) visit(`src/${name.slice(2)}`);
+      }
+    };
+    roots.forEach(visit);
+    expect(
+      src.filter((file) => !reached.has(file)),
+      'src/ files nothing runs (instruments go to demo/)',
+    ).toEqual([]);
+  });
+
+  it("imports from shared/ only its runtime in src/ (the harness and the tools are for tests, demos and the course's commands)", () => {
+    for (const file of src) {
+      const shared = namedModules(read(file)).filter((name) => name.startsWith('@cluster-course/shared'));
+      for (const name of shared) expect(name, file).toMatch(/^@cluster-course\/shared(\/runtime\/[\w-]+)?$/);
+    }
+  });
+
+  it('builds only on lessons before it', () => {
+    const files = ['src', 'demo', 'exercise'].flatMap((sub) => codeFiles(lesson.dir, sub));
+    for (const file of files) {
+      for (const name of namedModules(read(file))) {
+        const other = /^@cluster-course\/(\d{2})-|(?:^|\/)(\d{2})-[a-z0-9-]+\//.exec(name);
+        const number = other?.[1] ?? other?.[2];
+        if (number) expect(Number(number), `${file} imports ${name}`).toBeLessThan(Number(lesson.number));
+      }
+    }
+  });
+});
