@@ -20,8 +20,9 @@
 // primary its real port itself, and closes its server itself on disconnect.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { ignoreTerminalCtrlC, listenOrReport, type PortReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from '../src/config.ts'; // the files you do not edit stay in src/
+import type { PortReport } from '../src/port-report.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;

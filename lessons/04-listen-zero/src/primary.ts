@@ -2,15 +2,9 @@
 // the port its server really got, as the worker reports it. With
 // PORT_MODE=shared they are all the same; with per-worker, all different.
 import cluster, { type Worker } from 'node:cluster';
-import {
-  announceReady,
-  handleClusterStop,
-  isPortReport,
-  primaryLogger,
-  startPrimary,
-  urlOf,
-} from '@cluster-course/shared';
+import { announceReady, handleClusterStop, primaryLogger, startPrimary, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
+import { isPortReport } from './port-report.ts';
 
 const log = primaryLogger();
 

@@ -16,8 +16,9 @@
 // primary its real port itself, and closes its server itself on disconnect.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import { ignoreTerminalCtrlC, listenOrReport, type PortReport, workerLogger } from '@cluster-course/shared';
+import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
+import type { PortReport } from './port-report.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;

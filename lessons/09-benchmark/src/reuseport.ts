@@ -5,16 +5,16 @@
 //
 // exclusive: true makes each worker bind its own socket instead of asking the
 // primary (lesson 04). With PORT=0 the first worker takes a free port and the
-// others bind that same port.
+// others bind that same port. Each worker tells the primary its port with
+// lesson 04's PortReport, imported from there on purpose.
 import cluster, { type Worker } from 'node:cluster';
 import { once } from 'node:events';
+import { isPortReport, type PortReport } from '@cluster-course/04-listen-zero/port-report';
 import {
   announceReady,
   handleClusterStop,
   ignoreTerminalCtrlC,
-  isPortReport,
   listenOrReport,
-  type PortReport,
   primaryLogger,
   startPrimary,
   urlOf,

@@ -8,11 +8,9 @@ export {
   describeListenError,
   exitIfPortInUse,
   isListenFailed,
-  isPortReport,
   type ListenFailed,
   type ListenTarget,
   listenOrReport,
-  type PortReport,
 } from './listen-error.ts';
 export { announceReady, type Logger, primaryLogger, urlOf, workerLogger } from './log.ts';
 export { type StartPrimaryOptions, startPrimary } from './start-primary.ts';

@@ -20,21 +20,6 @@ export function isListenFailed(message: unknown): message is ListenFailed {
   return (message as ListenFailed | undefined)?.type === 'listen-failed';
 }
 
-/**
- * The message a worker sends its primary once it listens on a socket the
- * primary does not know (an exclusive or SO_REUSEPORT listen: no 'listening'
- * event reaches the primary for those): the port it really got.
- */
-export interface PortReport {
-  type: 'listening';
-  port: number;
-}
-
-export function isPortReport(message: unknown): message is PortReport {
-  const report = message as Partial<PortReport> | null | undefined;
-  return report?.type === 'listening' && typeof report.port === 'number';
-}
-
 /** One human line for a listen() error, naming the port. */
 export function describeListenError(err: unknown, host: string, port: number): string {
   const code = (err as NodeJS.ErrnoException)?.code ?? 'error';
