@@ -154,4 +154,4 @@ describe('lesson 05: a fork-based IPC broker', () => {
   });
 });
 
-contractTests('05-fork-broker', { portOpensAfterWorkers: true });
+contractTests('05-fork-broker', { portOpensAfterWorkers: true, workerIdEnv: 'BROKER_WORKER_ID' });

@@ -33,6 +33,8 @@ export interface ContractOptions {
   startsInSequence?: boolean;
   /** Worker ids count from 0 (PM2's NODE_APP_INSTANCE), not from 1 like node:cluster's. */
   idsFromZero?: boolean;
+  /** The lesson forks its own workers: the variable that carries each one's id (lesson 05). */
+  workerIdEnv?: string;
 }
 
 /** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
@@ -133,7 +135,12 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       // With one process (no worker to hold), only the last of these applies.
       if (!options.oneProcess) {
         it(`SIGTERM: every process gone within ${RACE_MS} ms, exit code 0`, async () => {
-          const lesson = await startLesson(dir, { env, holdWorker: 2, waitForReady: false });
+          const lesson = await startLesson(dir, {
+            env,
+            holdWorker: 2,
+            workerIdEnv: options.workerIdEnv,
+            waitForReady: false,
+          });
           await lesson.waitForLine(held);
           const pids = lesson.members().map((p) => p.pid);
           const sent = Date.now();
@@ -156,6 +163,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
                 env: { ...env, PORT: String(port) },
                 holdWorker: 2,
                 pauseWorker: 1,
+                workerIdEnv: options.workerIdEnv,
                 waitForReady: false,
               });
               const [, pid] = await lesson.waitForLine(/\[test hook\] worker 1 \(pid (\d+)\) paused/);

@@ -15,6 +15,7 @@ import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from '../runtime/lifeline.ts';
+import { HOOK_ENV } from './hook-env.ts';
 import { groupMembers, waitForGroupGone } from './proc.ts';
 
 export interface StartOptions {
@@ -37,6 +38,12 @@ export interface StartOptions {
   holdWorker?: number;
   /** Tests only: pause this worker before its code runs, until it gets SIGUSR2 (hold-worker.ts). */
   pauseWorker?: number;
+  /**
+   * Tests only, with holdWorker or pauseWorker, for a lesson that forks its
+   * own workers: the variable that carries each one's id (lesson 05:
+   * BROKER_WORKER_ID). Cluster workers need none.
+   */
+  workerIdEnv?: string;
   /**
    * `false`: run the .ts files with Node.js's own type stripping (22.18+)
    * instead of tsx's loader. Default true.
@@ -62,10 +69,8 @@ export interface OutputLine {
 }
 
 const live = new Set<LessonProcess>();
-/** Read by hold-worker.ts (which is only ever loaded with --import, never imported). */
-const HOLD_ENV = 'CLUSTER_COURSE_HOLD_WORKER';
 /** Names the lesson folder whose exercise runs instead of its src/ (`pnpm exercise NN`). */
-export const EXERCISE_ENV = 'CLUSTER_COURSE_EXERCISE';
+export const EXERCISE_ENV = HOOK_ENV.exercise;
 
 export class LessonProcess {
   readonly pid: number;
@@ -294,7 +299,7 @@ const readyPattern = /\bready\b.*?\b((?:https?|tcp):\/\/[^\s)]+)/;
 export function lessonModule(folder: string, file: string): string {
   const dir = join(fileURLToPath(new URL('../../../lessons', import.meta.url)), folder);
   if (process.env[EXERCISE_ENV] === folder) {
-    const mine = join(process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise'), file);
+    const mine = join(process.env[HOOK_ENV.exerciseDir] || join(dir, 'exercise'), file);
     if (existsSync(mine)) return mine;
   }
   return join(dir, 'src', file);
@@ -314,12 +319,13 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
   // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/tools/exercise/).
   if (process.env[EXERCISE_ENV] && process.env[EXERCISE_ENV] === basename(dir)) {
-    env.CLUSTER_COURSE_EXERCISE_SRC = join(dir, 'src');
-    env.CLUSTER_COURSE_EXERCISE_DIR = process.env.CLUSTER_COURSE_EXERCISE_DIR || join(dir, 'exercise');
+    env[HOOK_ENV.exerciseSrc] = join(dir, 'src');
+    env[HOOK_ENV.exerciseDir] = process.env[HOOK_ENV.exerciseDir] || join(dir, 'exercise');
     hook.push('--import', fileURLToPath(new URL('../tools/exercise/register.mjs', import.meta.url)));
   }
-  if (options.holdWorker) env[HOLD_ENV] = String(options.holdWorker);
-  if (options.pauseWorker) env.CLUSTER_COURSE_PAUSE_WORKER = String(options.pauseWorker);
+  if (options.holdWorker) env[HOOK_ENV.hold] = String(options.holdWorker);
+  if (options.pauseWorker) env[HOOK_ENV.pause] = String(options.pauseWorker);
+  if (options.workerIdEnv) env[HOOK_ENV.workerIdFrom] = options.workerIdEnv;
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
   const command = [...(options.wrap ?? []), process.execPath, ...loader, ...hook, join(dir, entry), ...args];
   const child = spawn(command[0] ?? process.execPath, command.slice(1), {

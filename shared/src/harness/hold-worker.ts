@@ -7,8 +7,9 @@
 // The harness loads it with `--import` when a test asks for it
 // (startLesson(dir, { holdWorker: 2 })). Cluster workers and forked children
 // inherit the primary's execArgv, so it runs in every process of the lesson
-// and holds only the one whose id is CLUSTER_COURSE_HOLD_WORKER: a cluster
-// worker's id, or lesson 05's BROKER_WORKER_ID.
+// and holds only the one whose id is the one asked for: a cluster worker's
+// id, or, for workers a lesson forks itself, the id in the variable the test
+// names (lesson 05's BROKER_WORKER_ID). The variables: hook-env.ts.
 //
 // Held, the process is what a starting worker is: alive, its event loop
 // running (IPC messages are handled by Node.js itself, as while ES modules
@@ -18,10 +19,12 @@
 // sends it SIGUSR2, so a test can act between two steps of a start.
 import cluster from 'node:cluster';
 import { once } from 'node:events';
+import { HOOK_ENV } from './hook-env.ts';
 
-const wanted = Number(process.env.CLUSTER_COURSE_HOLD_WORKER);
-const paused = Number(process.env.CLUSTER_COURSE_PAUSE_WORKER);
-const id = cluster.isWorker ? cluster.worker?.id : Number(process.env.BROKER_WORKER_ID);
+const wanted = Number(process.env[HOOK_ENV.hold]);
+const paused = Number(process.env[HOOK_ENV.pause]);
+const idFrom = process.env[HOOK_ENV.workerIdFrom];
+const id = cluster.isWorker ? cluster.worker?.id : idFrom ? Number(process.env[idFrom]) : undefined;
 
 if (wanted > 0 && id === wanted) {
   process.stdout.write(`[test hook] worker ${id} (pid ${process.pid}) held before its code runs\n`);

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HOOK_ENV } from '../../harness/hook-env.ts';
 import { courseRoot, type Lesson } from '../../harness/lessons.ts';
 import { exerciseDir } from './files.ts';
 
@@ -46,8 +47,8 @@ export async function checkExercise(lesson: Lesson, options: CheckOptions = {}):
   const report = join(out, 'report.json');
   const args = ['vitest', 'run', `tests/${lesson.folder}.test.ts`, '--reporter=json', `--outputFile=${report}`];
   if (!options.all) args.push('--bail=1');
-  const env: NodeJS.ProcessEnv = { ...process.env, CLUSTER_COURSE_EXERCISE: lesson.folder, NO_COLOR: '1' };
-  env.CLUSTER_COURSE_EXERCISE_DIR = options.exerciseDir ?? exerciseDir(lesson);
+  const env: NodeJS.ProcessEnv = { ...process.env, [HOOK_ENV.exercise]: lesson.folder, NO_COLOR: '1' };
+  env[HOOK_ENV.exerciseDir] = options.exerciseDir ?? exerciseDir(lesson);
   // Its own process group: a stop kills vitest and everything under it.
   const child = spawn(join(courseRoot, 'node_modules/.bin/vitest'), args.slice(1), {
     cwd: courseRoot,

@@ -10,6 +10,8 @@
 import * as module from 'node:module';
 import * as hooks from './hooks.mjs';
 
+// The names are HOOK_ENV's (shared/src/harness/hook-env.ts), written out:
+// a .mjs loaded this early imports no TypeScript.
 const data = {
   src: process.env.CLUSTER_COURSE_EXERCISE_SRC,
   exercise: process.env.CLUSTER_COURSE_EXERCISE_DIR,

@@ -1,0 +1,21 @@
+// The variables through which the harness asks something of the processes
+// it starts, in one place. Each is read only by the file named beside it,
+// never by a lesson's own code. (The lifeline's, which lesson programs do
+// read, is runtime: LIFELINE_ENV in shared/src/runtime/lifeline.ts.)
+export const HOOK_ENV = {
+  /** hold-worker.ts: hold the worker with this id before its code runs. */
+  hold: 'CLUSTER_COURSE_HOLD_WORKER',
+  /** hold-worker.ts: pause the worker with this id until it gets SIGUSR2. */
+  pause: 'CLUSTER_COURSE_PAUSE_WORKER',
+  /**
+   * hold-worker.ts: for workers a lesson forks itself (not cluster workers),
+   * the name of the variable that carries each one's id (lesson 05's
+   * BROKER_WORKER_ID).
+   */
+  workerIdFrom: 'CLUSTER_COURSE_WORKER_ID_FROM',
+  /** harness.ts, tools/exercise/: the lesson folder whose exercise runs instead of its src/. */
+  exercise: 'CLUSTER_COURSE_EXERCISE',
+  /** tools/exercise/register.mjs: the lesson's src/ and the learner's exercise folder. */
+  exerciseSrc: 'CLUSTER_COURSE_EXERCISE_SRC',
+  exerciseDir: 'CLUSTER_COURSE_EXERCISE_DIR',
+} as const;
