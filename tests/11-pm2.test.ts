@@ -1,10 +1,12 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany, startLoad } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { nodeChildrenOf, waitForGone } from '@cluster-course/shared/harness/proc';
 import { afterAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PORT, PORT_IN_USE_EXIT } from '../lessons/11-pm2/src/config.ts';
 import { HOMES, sweepStaleHomes } from '../lessons/11-pm2/src/home.ts';
 import { contractTests } from './contract.ts';
 
@@ -19,6 +21,18 @@ async function start(extra: Record<string, string> = {}) {
 }
 
 describe('lesson 11: the same cluster under PM2', () => {
+  it("ecosystem.config.cjs writes out src/config.ts's exit code for a taken port and its default port", () => {
+    const saved = process.env.PORT;
+    delete process.env.PORT; // the file reads PORT when it is loaded
+    try {
+      const [app] = createRequire(import.meta.url)(join(dir, 'ecosystem.config.cjs')).apps;
+      expect(app.stop_exit_codes).toEqual([PORT_IN_USE_EXIT]);
+      expect(app.env.PORT).toBe(String(DEFAULT_PORT));
+    } finally {
+      if (saved !== undefined) process.env.PORT = saved;
+    }
+  });
+
   it('WORKERS=2: the ready line comes with 2 app processes, children of the lesson, reached by fresh connections', async () => {
     const lesson = await start();
     expect(lesson.stdout().filter((l) => /^ready:/.test(l))).toHaveLength(1);

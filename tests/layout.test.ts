@@ -1,6 +1,6 @@
 // The layout rules of CONTRIBUTING.md, checked on every lesson: src/ is the
 // program and nothing else, a lesson program imports only shared/'s runtime,
-// and a lesson builds only on lessons before it.
+// its port is its number's, and a lesson builds only on lessons before it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { listLessons } from '@cluster-course/shared/harness/lessons';
@@ -55,6 +55,12 @@ describe.each(lessons.map((l) => [l.folder, l] as const))('lesson %s', (_, lesso
       const shared = namedModules(read(file)).filter((name) => name.startsWith('@cluster-course/shared'));
       for (const name of shared) expect(name, file).toMatch(/^@cluster-course\/shared(\/runtime\/[\w-]+)?$/);
     }
+  });
+
+  it('has its own default port, 3000 + 100 × NN, in src/config.ts, and its README names it', () => {
+    const port = 3000 + 100 * Number(lesson.number);
+    expect(read('src/config.ts')).toMatch(new RegExp(`^export const DEFAULT_PORT = ${port};$`, 'm'));
+    expect(read('README.md')).toMatch(new RegExp(`\\b${port}\\b`));
   });
 
   it('builds only on lessons before it', () => {

@@ -27,7 +27,8 @@ module.exports = {
       exp_backoff_restart_delay: 100,
       max_restarts: 10,
       min_uptime: 2000,
-      // The app exits 78 when its port is taken: restarting cannot help.
+      // The app exits 78 when its port is taken: restarting cannot help
+      // (PORT_IN_USE_EXIT in src/config.ts, as 4100 below is its DEFAULT_PORT).
       stop_exit_codes: [78],
       env: {
         PORT: process.env.PORT ?? '4100',

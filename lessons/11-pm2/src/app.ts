@@ -12,13 +12,12 @@ import net from 'node:net';
 // Building on lesson 08 on purpose: which connections a draining server may close.
 import { trackConnections } from '@cluster-course/08-graceful-restart/connections';
 import { describeListenError } from '@cluster-course/shared';
+import { DEFAULT_PORT, PORT_IN_USE_EXIT } from './config.ts';
 
 /** PM2 numbers its instances 0, 1, ... in NODE_APP_INSTANCE. */
 const instance = Number(process.env.NODE_APP_INSTANCE ?? 0);
 const host = process.env.HOST ?? '127.0.0.1';
-const port = Number(process.env.PORT ?? 4100);
-
-import { PORT_IN_USE_EXIT } from './app-exit.ts';
+const port = Number(process.env.PORT ?? DEFAULT_PORT);
 
 const log = (line: string) => process.stdout.write(`${line}\n`); // PM2 adds the instance
 let draining = false;

@@ -9,11 +9,10 @@
 import { createRequire } from 'node:module';
 import { announceReady, exitIfPortInUse, holdLifeline, readServerEnv, urlOf } from '@cluster-course/shared';
 import type { StartOptions } from 'pm2';
-import { PORT_IN_USE_EXIT } from './app-exit.ts';
+import { DEFAULT_PORT, PORT_IN_USE_EXIT } from './config.ts';
 import { privateHome, removeHome } from './home.ts';
 import { type Pm2Event, startPm2 } from './pm2.ts';
 
-const DEFAULT_PORT = 4100;
 const config = readServerEnv(DEFAULT_PORT); // bad values: one line, exit 2
 const log = (line: string) => process.stdout.write(`[pm2 ${process.pid}] ${line}\n`);
 const lessonDir = new URL('..', import.meta.url).pathname;
