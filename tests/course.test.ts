@@ -1,11 +1,12 @@
 // The course checks itself: every lesson folder follows the layout and the
 // README shape of CONTRIBUTING.md, has its test file and runs the lesson
-// contract from it, is on the course map, and cites only tests that exist;
-// the runner lists every lesson. (tests/demos.test.ts runs every demo.)
+// contract from it, is on the course map (made from the lessons), and cites
+// only tests that exist; the runner lists every lesson. (tests/demos.test.ts runs every demo.)
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { courseRoot, listLessons } from '@cluster-course/shared/harness/lessons';
+import { committedMap, courseMap } from '@cluster-course/shared/tools/course-map';
 import { hasExercise } from '@cluster-course/shared/tools/exercise/files';
 import { trySteps } from '@cluster-course/shared/tools/try-steps';
 import { describe, expect, it } from 'vitest';
@@ -107,13 +108,10 @@ describe('the course', () => {
       expect(readFileSync(file, 'utf8')).toMatch(new RegExp(`contractTests\\('${lesson.folder}'`));
     });
 
-    it('is on the course map of the root README, under the short title of its description', () => {
-      const readme = readFileSync(join(courseRoot, 'README.md'), 'utf8');
-      const row = readme.split('\n').find((line) => line.startsWith(`| ${lesson.number} |`)) ?? '';
-      expect(row, `a course map row for ${lesson.number}`).toContain(`lessons/${lesson.folder}`);
-      // The map links the part of the package description before its colon.
-      const short = lesson.title.split(':')[0]?.trim() ?? '';
-      expect(row).toContain(`[${short}](lessons/${lesson.folder}/README.md)`);
+    it('says what it shows and what its tests prove, for the course map (package.json, "cluster-course")', () => {
+      expect(lesson.shows).toMatch(/\S{3}/);
+      expect(lesson.proves).toMatch(/\S{3}/);
+      for (const text of [lesson.shows, lesson.proves]) expect(text, 'one table cell').not.toMatch(/\n| \| /);
     });
 
     it('has a "Try it" that pnpm readme:try can run: steps that parse, a lesson started before it is used, stopped at the end', () => {
@@ -152,6 +150,11 @@ describe('the course', () => {
       expect(cited.length).toBeGreaterThan(0);
       for (const name of cited) expect(testSources.includes(name), `no test is named like "${name}"`).toBe(true);
     });
+  });
+
+  it('the root README has the course map made from the lessons (pnpm readme:outputs map)', () => {
+    const readme = readFileSync(join(courseRoot, 'README.md'), 'utf8');
+    expect(committedMap(readme).join('\n')).toBe(courseMap(lessons).join('\n'));
   });
 
   it('the root README and CONTRIBUTING show no path of the machine they were written on', () => {

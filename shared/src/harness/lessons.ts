@@ -1,6 +1,8 @@
 // The course's table of contents comes from the workspace itself: every
-// folder lessons/NN-slug with a package.json is a lesson, ordered by NN, and
-// its package description is its title. Nothing else to keep in sync.
+// folder lessons/NN-slug with a package.json is a lesson, ordered by NN, its
+// package description is its title, and its "cluster-course" field says what
+// it shows and what its tests prove (the root README's course map is made
+// from them: shared/src/tools/course-map.ts). Nothing else to keep in sync.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +21,14 @@ export interface Lesson {
   title: string;
   /** Absolute path of the lesson folder. */
   dir: string;
+  /** For the course map: what the lesson shows, and what its tests prove (markdown, one line each). */
+  shows: string;
+  proves: string;
+}
+
+interface LessonPackage {
+  description?: string;
+  'cluster-course'?: { shows?: string; proves?: string };
 }
 
 export function listLessons(): Lesson[] {
@@ -29,8 +39,17 @@ export function listLessons(): Lesson[] {
     .sort()
     .map((folder) => {
       const dir = join(lessonsRoot, folder);
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { description?: string };
-      return { number: folder.slice(0, 2), slug: folder.slice(3), folder, title: pkg.description ?? '', dir };
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as LessonPackage;
+      const { shows = '', proves = '' } = pkg['cluster-course'] ?? {};
+      return {
+        number: folder.slice(0, 2),
+        slug: folder.slice(3),
+        folder,
+        title: pkg.description ?? '',
+        dir,
+        shows,
+        proves,
+      };
     });
 }
 

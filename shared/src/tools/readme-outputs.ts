@@ -1,6 +1,7 @@
-// `pnpm readme:outputs [NN ...]`: regenerates the output blocks of the
+// `pnpm readme:outputs [NN ... | map]`: regenerates the output blocks of the
 // lessons' READMEs from real runs, so "What you will see" cannot drift from
-// the code. A block is marked by the comment line just above its fence:
+// the code, and (with no argument, or `map`) the root README's course map
+// from the lessons' package.json (course-map.ts). A block is marked by the comment line just above its fence:
 //
 //   <!-- output: pnpm lesson 04 --demo -->
 //   <!-- output: PORT=0 WORKERS=2 pnpm lesson 06; to /^ready:/ -->
@@ -20,6 +21,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '../harness/harness.ts';
 import { courseRoot, findLesson, listLessons } from '../harness/lessons.ts';
+import { withCourseMap } from './course-map.ts';
 
 const MARKER = /^<!-- output: (.+) -->$/;
 
@@ -139,10 +141,16 @@ async function regenerate(file: string): Promise<number> {
 }
 
 const wanted = process.argv.slice(2);
-const lessons = wanted.length ? wanted.map((q) => findLesson(q)) : listLessons();
+if (wanted.length === 0 || wanted.includes('map')) {
+  const file = join(courseRoot, 'README.md');
+  writeFileSync(file, withCourseMap(readFileSync(file, 'utf8'), listLessons()));
+  process.stdout.write('README.md\n  course map made from the lessons\n');
+}
+const queries = wanted.filter((q) => q !== 'map');
+const lessons = wanted.length ? queries.map((q) => findLesson(q)) : listLessons();
 for (const [i, lesson] of lessons.entries()) {
   if (!lesson) {
-    process.stderr.write(`readme:outputs: no lesson "${wanted[i]}"\n`);
+    process.stderr.write(`readme:outputs: no lesson "${queries[i]}"\n`);
     process.exit(2);
   }
   process.stdout.write(`lessons/${lesson.folder}/README.md\n`);
