@@ -15,6 +15,28 @@ import { describe, expect, it } from 'vitest';
 const runner = (...args: string[]) =>
   runLesson(courseRoot, { entry: 'shared/src/tools/cli.ts', args, timeoutMs: 25_000, env: { NO_COLOR: '1' } });
 
+describe('pnpm new lesson', () => {
+  const scaffold = (...args: string[]) =>
+    runLesson(courseRoot, { entry: 'shared/src/tools/new-lesson.ts', args, env: { NO_COLOR: '1' } });
+
+  // The whole scaffold (it makes a lesson that passes pnpm verify, the course
+  // test and pnpm readme:try) is run by .ci/run in a throwaway worktree: here
+  // it would add a lesson under the feet of the other test files.
+  it.each([
+    [['lesson', '14', 'Title: x'], /"14" is not NN-slug/],
+    [['lesson', '14-Redis', 'Title: x'], /is not NN-slug/],
+    [['lesson', '14-redis', 'no colon'], /the title is "Short title: what it shows"/],
+    [['lesson', '01-again', 'Again: x'], /lesson 01 exists: lessons\/01-hello-cluster/],
+    [['page', '14-redis', 'Title: x'], /"page" is not something pnpm new makes/],
+  ])('%j: one line and the usage, exit 2, nothing made', async (args, line) => {
+    const { exit, stderr } = await scaffold(...args);
+    expect(exit.code).toBe(2);
+    expect(stderr[0]).toMatch(line);
+    expect(stderr[1]).toMatch(/^usage: pnpm new lesson NN-slug/);
+    expect(listLessons().map((l) => l.number)).not.toContain('14');
+  });
+});
+
 describe('the course runner', () => {
   it('`pnpm lesson 01 --demo` runs the demo, prints its table and exits 0', async () => {
     const { exit, stdout, stderr } = await runner('lesson', '01', '--demo');

@@ -120,6 +120,6 @@ for (const lesson of lessons) if (lesson && !(await tryLesson(lesson))) failed.p
 process.stdout.write(
   failed.length
     ? `readme:try: failed in lesson ${failed.join(', ')}\n`
-    : `readme:try: ${lessons.length} lessons, every step as stated\n`,
+    : `readme:try: ${lessons.length} lesson${lessons.length === 1 ? '' : 's'}, every step as stated\n`,
 );
 process.exitCode = failed.length ? 1 : 0;
