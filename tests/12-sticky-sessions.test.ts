@@ -1,26 +1,23 @@
-import { type EventEmitter, once } from 'node:events';
+import { once } from 'node:events';
 import http from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
-import { io, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import {
+  type ClientOptions,
+  connected,
+  client as newClient,
+  next,
+  upgraded,
+  whoami,
+} from '../lessons/12-sticky-sessions/demo/clients.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('12');
 const env = { PORT: '0', WORKERS: '2' };
-
-interface Who {
-  workerId: number;
-  workerPid: number;
-}
-interface ClientOptions {
-  /** The client's own address: 127.0.0.2 and up are loopback too, on Linux. */
-  localAddress?: string;
-  transports?: ('polling' | 'websocket')[];
-  reconnect?: boolean;
-}
 
 const clients = new Set<Socket>();
 afterEach(() => {
@@ -28,42 +25,12 @@ afterEach(() => {
   clients.clear();
 });
 
-/** A real socket.io-client, every HTTP request and WebSocket from `localAddress`. */
-function client(url: string, { localAddress = '127.0.0.1', transports, reconnect = false }: ClientOptions = {}) {
-  const agent = new http.Agent({ localAddress }); // no keep-alive: each request on a new connection
-  const socket = io(url, {
-    transports,
-    agent: agent as unknown as string, // the Node.js client passes it to its HTTP requests and to ws
-    forceNew: true,
-    reconnection: reconnect,
-    reconnectionDelay: 100,
-    reconnectionDelayMax: 200,
-    randomizationFactor: 0,
-    timeout: 5_000,
-  });
+/** The demo's client (demo/clients.ts), disconnected after each test. */
+function client(url: string, options: ClientOptions = {}) {
+  const socket = newClient(url, options);
   clients.add(socket);
   return socket;
 }
-
-/** node:events once() on socket.io-client's emitters (they have on/off/removeListener, not Node's EventEmitter type). */
-const next = (emitter: object, event: string, options?: { signal?: AbortSignal }) =>
-  once(emitter as EventEmitter, event, options);
-
-/** Resolves true on 'connect', false on 'connect_error' (reconnection is off). */
-async function connected(socket: Socket): Promise<boolean> {
-  const result = await Promise.race([
-    next(socket, 'connect').then(() => true),
-    next(socket, 'connect_error').then(() => false),
-  ]);
-  return result;
-}
-
-/** Resolves once the client has moved from long-polling to a WebSocket. */
-async function upgraded(socket: Socket): Promise<void> {
-  const engine = socket.io.engine;
-  if (engine.transport.name !== 'websocket') await next(engine, 'upgrade', { signal: AbortSignal.timeout(5_000) });
-}
-const whoami = (socket: Socket): Promise<Who> => socket.timeout(5_000).emitWithAck('whoami');
 const nextMessage = (socket: Socket) => next(socket, 'message', { signal: AbortSignal.timeout(5_000) });
 const address = (i: number) => `127.0.0.${i + 2}`;
 

@@ -26,30 +26,53 @@ export async function manyLoopbackAddresses(): Promise<boolean> {
   }
 }
 
+export interface ClientOptions {
+  /** The client's own address: 127.0.0.2 and up are loopback too, on Linux. */
+  localAddress?: string;
+  transports?: Transports;
+  reconnect?: boolean;
+}
+
+/** A real socket.io-client, its every HTTP request and WebSocket from `localAddress`. */
+export function client(url: string, { localAddress = '127.0.0.1', transports, reconnect = false }: ClientOptions = {}) {
+  const agent = new http.Agent({ localAddress }); // no keep-alive: each request on a new connection
+  return io(url, {
+    transports,
+    agent: agent as unknown as string, // the Node.js client passes it to its HTTP requests and to ws
+    forceNew: true,
+    reconnection: reconnect,
+    reconnectionDelay: 100,
+    reconnectionDelayMax: 200,
+    randomizationFactor: 0,
+    timeout: 5_000,
+  });
+}
+
+/** node:events once() on socket.io-client's emitters (they have on/off, not Node's EventEmitter type). */
+export const next = (emitter: object, event: string, options?: { signal?: AbortSignal }) =>
+  once(emitter as EventEmitter, event, options);
+
+/** Resolves true on 'connect', false on 'connect_error' (with reconnection off). */
+export function connected(socket: Socket): Promise<boolean> {
+  return Promise.race([next(socket, 'connect').then(() => true), next(socket, 'connect_error').then(() => false)]);
+}
+
+/** Resolves once the client has moved from long-polling to a WebSocket. */
+export async function upgraded(socket: Socket): Promise<void> {
+  const engine = socket.io.engine;
+  if (engine.transport.name !== 'websocket') await next(engine, 'upgrade', { signal: AbortSignal.timeout(5_000) });
+}
+
 /** Opens `count` clients at once; resolves with the ones that connected and how many failed. */
 export async function connectMany(url: string, count: number, transports: Transports, addresses: boolean) {
-  const sockets = Array.from({ length: count }, (_, i) => {
-    const agent = new http.Agent({ localAddress: addresses ? `127.0.0.${i + 2}` : '127.0.0.1' });
-    return io(url, {
-      transports,
-      agent: agent as unknown as string,
-      forceNew: true,
-      reconnection: false,
-      timeout: 5_000,
-    });
-  });
-  const results = await Promise.all(
-    sockets.map((socket) =>
-      Promise.race([
-        once(socket as unknown as EventEmitter, 'connect').then(() => true),
-        once(socket as unknown as EventEmitter, 'connect_error').then(() => false),
-      ]),
-    ),
+  const sockets = Array.from({ length: count }, (_, i) =>
+    client(url, { transports, localAddress: addresses ? `127.0.0.${i + 2}` : '127.0.0.1' }),
   );
-  const connected = sockets.filter((_, i) => results[i]);
+  const results = await Promise.all(sockets.map(connected));
+  const ok = sockets.filter((_, i) => results[i]);
   return {
-    connected,
-    failed: count - connected.length,
+    connected: ok,
+    failed: count - ok.length,
     close: () => {
       for (const s of sockets) s.disconnect();
     },
@@ -71,7 +94,7 @@ export async function broadcastReach(sockets: Socket[], withinMs = 5_000): Promi
   const [sender] = sockets;
   if (!sender) return 0;
   const heard = sockets.map((socket) =>
-    once(socket as unknown as EventEmitter, 'message', { signal: AbortSignal.timeout(withinMs) }).then(
+    next(socket, 'message', { signal: AbortSignal.timeout(withinMs) }).then(
       () => got.add(socket),
       () => {}, // not within the deadline: it did not hear it
     ),
