@@ -1,5 +1,6 @@
 // The process harness: how tests, demos and the course runner start a lesson,
-// wait for it, talk about it and stop it.
+// wait for it, talk about it and stop it. This file launches it; the running
+// lesson is lesson-process.ts, its output and the waits for a line output.ts.
 //
 // - The lesson runs as `node --import tsx <entry>` in its own folder, with no
 //   wrapper process in between, so the pid we hold is the primary's.
@@ -9,14 +10,16 @@
 // - Every path ends in killing the group: stop(), a failed start, a timeout,
 //   killAllLessons() after each test, and our own exit. If we are killed
 //   outright, the lesson's lifeline (see lifeline.ts) stops it.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from '../runtime/lifeline.ts';
 import { HOOK_ENV } from './hook-env.ts';
-import { groupMembers, waitForGroupGone } from './proc.ts';
+import { LessonProcess } from './lesson-process.ts';
+
+export { LessonProcess } from './lesson-process.ts';
+export { describeExit, type ExitInfo, type OutputLine } from './output.ts';
 
 export interface StartOptions {
   /** Extra environment, merged over ours. `undefined` removes a variable. */
@@ -56,239 +59,9 @@ export interface StartOptions {
   wrap?: string[];
 }
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Milliseconds from the stop request (or start) to the exit. */
-  ms: number;
-}
-
-export interface OutputLine {
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
 const live = new Set<LessonProcess>();
 /** Names the lesson folder whose exercise runs instead of its src/ (`pnpm exercise NN`). */
 export const EXERCISE_ENV = HOOK_ENV.exercise;
-
-export class LessonProcess {
-  readonly pid: number;
-  /** The URL from the ready line (empty until ready). */
-  url = '';
-  /** The port from the ready line (0 until ready). */
-  port = 0;
-  readonly lines: OutputLine[] = [];
-  readonly exited: Promise<ExitInfo>;
-  exitInfo: ExitInfo | undefined;
-  readonly #startedAt = Date.now();
-  #stopRequestedAt: number | undefined;
-  #finished = false;
-  readonly #lineWaiters = new Set<() => void>();
-
-  constructor(child: ChildProcess, echo: boolean) {
-    if (child.pid === undefined) throw new Error('lesson process did not start');
-    this.pid = child.pid;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      let partial = '';
-      const source = child[stream];
-      source?.setEncoding('utf8');
-      source?.on('data', (chunk: string) => {
-        if (echo) process[stream].write(chunk);
-        const parts = (partial + chunk).split('\n');
-        partial = parts.pop() ?? '';
-        for (const text of parts) this.#addLine(stream, text);
-      });
-      source?.on('end', () => {
-        if (partial) this.#addLine(stream, partial);
-        partial = '';
-      });
-    }
-    // The lifeline: we hold the write end and never write to it.
-    child.stdin?.on('error', () => {});
-    // 'exit' is the primary's exit; its last output may still be in the
-    // pipes, and workers share those pipes. Wait for 'close' too, but not
-    // forever: a process that outlived the primary would hold them open.
-    const closed = once(child, 'close');
-    this.exited = once(child, 'exit').then(async ([code, signal]) => {
-      const from = this.#stopRequestedAt ?? this.#startedAt;
-      this.exitInfo = { code: code as number | null, signal: signal as NodeJS.Signals | null, ms: Date.now() - from };
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
-      clearTimeout(timer);
-      this.#finished = true;
-      this.#wake();
-      return this.exitInfo;
-    });
-  }
-
-  #addLine(stream: OutputLine['stream'], text: string): void {
-    this.lines.push({ stream, text });
-    this.#wake();
-  }
-
-  #wake(): void {
-    for (const waiter of this.#lineWaiters) waiter();
-  }
-
-  /** All output so far, stdout and stderr interleaved as they arrived. */
-  output(): string {
-    return this.lines.map((l) => l.text).join('\n');
-  }
-
-  stdout(): string[] {
-    return this.lines.filter((l) => l.stream === 'stdout').map((l) => l.text);
-  }
-
-  stderr(): string[] {
-    return this.lines.filter((l) => l.stream === 'stderr').map((l) => l.text);
-  }
-
-  /** Index to pass as `since` to wait only for lines printed after now. */
-  mark(): number {
-    return this.lines.length;
-  }
-
-  /**
-   * Resolves with the first line (from index `since`) matching `pattern`.
-   * Rejects when the lesson exits first or after `timeoutMs`.
-   */
-  async waitForLine(pattern: RegExp, opts: { since?: number; timeoutMs?: number } = {}): Promise<RegExpMatchArray> {
-    return (await this.waitForLineAt(pattern, opts)).match;
-  }
-
-  /** Like waitForLine, and also says at which index the line is. */
-  waitForLineAt(
-    pattern: RegExp,
-    opts: { since?: number; timeoutMs?: number } = {},
-  ): Promise<{ match: RegExpMatchArray; index: number; text: string }> {
-    return this.#waitForLineAt(pattern, opts.since ?? 0, opts.timeoutMs ?? 10_000);
-  }
-
-  /** Resolves with the first `count` lines (from `since`) matching `pattern`. */
-  async waitForLines(
-    pattern: RegExp,
-    count: number,
-    opts: { since?: number; timeoutMs?: number } = {},
-  ): Promise<RegExpMatchArray[]> {
-    const found: RegExpMatchArray[] = [];
-    let since = opts.since ?? 0;
-    const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-    while (found.length < count) {
-      const { match, index } = await this.#waitForLineAt(pattern, since, Math.max(1, deadline - Date.now()));
-      found.push(match);
-      since = index + 1;
-    }
-    return found;
-  }
-
-  async #waitForLineAt(pattern: RegExp, since: number, timeoutMs: number) {
-    const deadline = Date.now() + timeoutMs;
-    let index = since;
-    for (;;) {
-      for (; index < this.lines.length; index++) {
-        const text = this.lines[index]?.text ?? '';
-        const match = text.match(pattern);
-        if (match) return { match, index, text };
-      }
-      if (this.#finished && this.exitInfo) {
-        throw new Error(`lesson exited (${describeExit(this.exitInfo)}) before printing ${pattern}\n${this.tail()}`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`no line matching ${pattern} within ${timeoutMs} ms\n${this.tail()}`);
-      await this.#nextEvent(left);
-    }
-  }
-
-  /** Resolves at the next output line or exit, or after `ms`. */
-  #nextEvent(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.#lineWaiters.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      this.#lineWaiters.add(done);
-    });
-  }
-
-  /** The last lines of output, for error messages. */
-  tail(count = 30): string {
-    return this.lines
-      .slice(-count)
-      .map((l) => `  ${l.stream === 'stderr' ? '!' : '|'} ${l.text}`)
-      .join('\n');
-  }
-
-  /** Send a signal to the primary alone (as `kill -SIG <pid>` would). */
-  signal(signal: NodeJS.Signals): void {
-    this.#stopRequestedAt ??= Date.now();
-    try {
-      process.kill(this.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-
-  /** Resolves with the exit, or rejects after `timeoutMs`. */
-  async waitForExit(timeoutMs = 10_000): Promise<ExitInfo> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`lesson still running after ${timeoutMs} ms\n${this.tail()}`)),
-        timeoutMs,
-      );
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  /**
-   * Graceful stop: `signal` to the primary, wait up to `timeoutMs` for it to
-   * exit, then SIGKILL whatever is left of the group. Resolves with how the
-   * primary exited (SIGKILL if it had to be killed).
-   */
-  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 5_000): Promise<ExitInfo> {
-    if (!this.exitInfo) this.signal(signal);
-    try {
-      await this.waitForExit(timeoutMs);
-    } catch {
-      // fall through to the kill below
-    }
-    this.kill();
-    return this.exited;
-  }
-
-  /** SIGKILL the whole process group: primary, workers, anything they spawned. */
-  kill(): void {
-    try {
-      process.kill(-this.pid, 'SIGKILL');
-    } catch {
-      // the group is already empty
-    }
-  }
-
-  /** Living processes of this lesson's group (the primary and all it started). */
-  members() {
-    return groupMembers(this.pid);
-  }
-
-  /** Kills the group and resolves once every member is gone. */
-  async dispose(): Promise<void> {
-    this.kill();
-    await this.exited;
-    await waitForGroupGone(this.pid, 5_000);
-    live.delete(this);
-  }
-}
-
-export function describeExit(info: ExitInfo): string {
-  return info.signal ? `signal ${info.signal}` : `code ${info.code}`;
-}
 
 const readyPattern = /\bready\b.*?\b((?:https?|tcp):\/\/[^\s)]+)/;
 
@@ -334,7 +107,7 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const lesson = new LessonProcess(child, echo);
+  const lesson = new LessonProcess(child, echo, (done) => live.delete(done));
   live.add(lesson);
   if (!waitForReady) return lesson;
   try {
