@@ -1,7 +1,9 @@
 // MODE=cluster: WORKERS processes, each doing its CPU work on its own main
 // thread. A busy worker is blocked like MODE=blocking's process, but the
-// others still serve. The primary is lesson 07's: fork, ready once every
-// worker listens, the shared stop; no respawn (lesson 02 does that).
+// others still serve. The primary has the shape of lesson 07's (fork, ready
+// once every worker listens, the shared stop, no respawn: lesson 02 does
+// that), owned here rather than imported: it also measures the CPU work
+// once and hands the figure to every worker it forks.
 import cluster, { type Worker } from 'node:cluster';
 import {
   announceReady,
