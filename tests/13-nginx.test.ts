@@ -7,7 +7,7 @@ import { isAlive, waitForGone } from '@cluster-course/shared/harness/proc';
 import { stateRoot, sweepStaleStateDirs } from '@cluster-course/shared/runtime/state-dir';
 import { afterAll, describe, expect, it } from 'vitest';
 import { header, instanceInfo, instanceOf, killInstance, steadyStream } from '../lessons/13-nginx/demo/observe.ts';
-import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx-binary.ts';
+import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx/binary.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('13');
@@ -205,7 +205,7 @@ describe.skipIf(!nginx)('lesson 13: nothing left behind', () => {
     expect(nginxPids.length).toBeGreaterThanOrEqual(2);
     lesson.signal('SIGKILL');
     await lesson.exited;
-    // nginx does not notice its parent die; the watchdog's pipe does (src/nginx-process.ts).
+    // nginx does not notice its parent die; the watchdog's pipe does (src/nginx/process.ts).
     expect(
       await waitForGone(
         members.map((p) => p.pid),

@@ -2,19 +2,21 @@
 // program and nothing else, a lesson program imports only shared/'s runtime,
 // its port is its number's, and a lesson builds only on lessons before it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { listLessons } from '@cluster-course/shared/harness/lessons';
 import { describe, expect, it } from 'vitest';
 
 const lessons = listLessons();
 const code = /\.(ts|mjs|cjs)$/;
 
-/** The code files of a lesson folder (src, demo, exercise), by path relative to the lesson. */
+/** The code files of a lesson folder (src, demo, exercise) and its subfolders, by path relative to the lesson. */
 function codeFiles(dir: string, sub: string): string[] {
   if (!existsSync(join(dir, sub))) return [];
-  return readdirSync(join(dir, sub))
-    .filter((name) => code.test(name))
-    .map((name) => `${sub}/${name}`);
+  return readdirSync(join(dir, sub), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${sub}/${entry.name}`;
+    if (entry.isDirectory()) return entry.name.startsWith('.') ? [] : codeFiles(dir, path);
+    return code.test(entry.name) ? [path] : [];
+  });
 }
 
 /** Every module a file names: imports, import(), and paths handed to fork/Worker/PM2. */
@@ -40,7 +42,7 @@ describe.each(lessons.map((l) => [l.folder, l] as const))('lesson %s', (_, lesso
       if (reached.has(file) || !src.includes(file)) return;
       reached.add(file);
       for (const name of namedModules(read(file))) {
-        if (name.startsWith('./')) visit(`src/${name.slice(2)}`);
+        if (name.startsWith('./') || name.startsWith('../')) visit(join(dirname(file), name));
       }
     };
     roots.forEach(visit);

@@ -4,7 +4,7 @@
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany } from '@cluster-course/shared/harness/http';
 import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
-import { findNginx, missingNginx } from '../src/nginx-binary.ts';
+import { findNginx, missingNginx } from '../src/nginx/binary.ts';
 import { header, instanceInfo, instanceOf, killInstance, steadyStream } from './observe.ts';
 
 if (!findNginx()) {

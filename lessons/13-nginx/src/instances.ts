@@ -1,4 +1,4 @@
-// Starting and stopping instances (src/instance.ts), each a process of its
+// Starting and stopping instances (src/instance-main.ts), each a process of its
 // own on its own port: in production, each would be a machine. The lesson
 // holds each one's stdin, its lifeline (shared/src/runtime/lifeline.ts): if the
 // lesson dies, even by SIGKILL, every instance drains and exits by itself.
@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('./instance.ts', import.meta.url));
+const entry = fileURLToPath(new URL('./instance-main.ts', import.meta.url));
 
 export interface Instance {
   /** 1 to INSTANCES: what x-instance says. */

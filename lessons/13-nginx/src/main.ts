@@ -1,7 +1,7 @@
 // Lesson 13: the real nginx in front of INSTANCES clustered instances, each
 // standing for one machine. The lesson finds nginx, starts the instances
-// (src/instance.ts) on ports of their own, writes nginx's configuration
-// (src/nginx-conf.ts) into a private prefix, starts nginx (src/nginx-process.ts)
+// (src/instance-main.ts) on ports of their own, writes nginx's configuration
+// (src/nginx/conf.ts) into a private prefix, starts nginx (src/nginx/process.ts)
 // and prints the ready line once nginx listens. Signals:
 //   SIGHUP            rolling deploy across the instances (src/rolling-deploy.ts)
 //   SIGINT / SIGTERM  nginx stops gracefully, every instance drains; exit 0
@@ -11,10 +11,10 @@ import { announceReady, describeListenError, exitIfPortInUse, holdLifeline, urlO
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 import { readConfig } from './config.ts';
 import { type Instance, isRunning, startInstance, stopInstance } from './instances.ts';
-import { findNginx, missingNginx, nginxVersion } from './nginx-binary.ts';
-import { nginxConf } from './nginx-conf.ts';
-import { type Nginx, startNginx } from './nginx-process.ts';
-import { reloadNginx } from './nginx-reload.ts';
+import { findNginx, missingNginx, nginxVersion } from './nginx/binary.ts';
+import { nginxConf } from './nginx/conf.ts';
+import { type Nginx, startNginx } from './nginx/process.ts';
+import { reloadNginx } from './nginx/reload.ts';
 import { freePorts } from './ports.ts';
 import { rollingDeploy } from './rolling-deploy.ts';
 
@@ -28,9 +28,6 @@ const version = nginxVersion(bin);
 const log = (line: string) => process.stdout.write(`[lesson ${process.pid}] ${line}\n`);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const sayErr = (line: string) => process.stderr.write(`${line}\n`);
-/** nginx's notices that say nothing new here (its signals, its event method, each worker's own exit). */
-const quiet =
-  /\[notice\].*(signal \d+ \(SIG(CHLD|IO)\)|using the|OS: |getrlimit|nginx\/\d|processes$|: exit(ing)?$|: reconfiguring$)/;
 
 log(
   `nginx ${version} in front of ${config.instances} instance(s) of ${config.workers} worker(s) ` +
@@ -93,9 +90,7 @@ const failed = instances.find((_, i) => !started[i]);
 if (failed) await stop(`instance ${failed.n} exited before it was ready`, 1);
 
 writeFileSync(confPath, confFor(new Set()));
-nginx = startNginx(bin, version, prefix, confPath, (line) => {
-  if (!quiet.test(line)) say(`[nginx] ${line}`);
-});
+nginx = startNginx(bin, version, prefix, confPath, (line) => say(`[nginx] ${line}`));
 try {
   await nginx.listening;
 } catch (err) {

@@ -10,7 +10,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { hasErrorLogFlag } from './nginx-binary.ts';
+import { hasErrorLogFlag } from './binary.ts';
 
 const WATCHDOG = `
 exec 3<&0                 # our stdin, the lesson's pipe, kept as fd 3
@@ -20,6 +20,10 @@ nginx=$!
 exec 3<&-
 wait "$nginx"
 `;
+
+/** nginx's notices that say nothing new here (its signals, its event method, each worker's own exit). */
+const quiet =
+  /\[notice\].*(signal \d+ \(SIG(CHLD|IO)\)|using the|OS: |getrlimit|nginx\/\d|processes$|: exit(ing)?$|: reconfiguring$)/;
 
 export interface Nginx {
   process: ChildProcess;
@@ -35,6 +39,7 @@ export interface Nginx {
   nextLine(pattern: RegExp): Promise<RegExpExecArray>;
 }
 
+/** Starts nginx; `log` gets each line of its log that says something new (no date, no routine notice). */
 export function startNginx(bin: string, version: string, prefix: string, conf: string, log: (line: string) => void) {
   const args = ['-p', prefix, '-c', conf, '-g', 'daemon off;'];
   if (hasErrorLogFlag(version)) args.push('-e', 'stderr'); // else nginx first tries /var/log/nginx
@@ -60,7 +65,7 @@ export function startNginx(bin: string, version: string, prefix: string, conf: s
     lines.on('line', (raw) => {
       // "2026/11/23 09:00:00 [notice] 123#123: start worker process 124": the date is noise here.
       const line = raw.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, '');
-      log(line);
+      if (!quiet.test(line)) log(line);
       const started = /start worker process (\d+)/.exec(line);
       if (started) workers.add(Number(started[1]));
       const gone = /worker process (\d+) exited/.exec(line);

@@ -5,7 +5,7 @@
 // upstream group (`down`) before draining it, and to put it back after.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Nginx } from './nginx-process.ts';
+import type { Nginx } from './process.ts';
 
 /**
  * Writes `conf` and reloads nginx. Resolves once every old worker has exited,

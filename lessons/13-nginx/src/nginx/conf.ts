@@ -2,7 +2,7 @@
 // the prefix folder the lesson prints at start (nginx.conf). It is the whole
 // load balancer of this lesson; each directive says what it is for.
 import { join } from 'node:path';
-import type { Balance } from './config.ts';
+import type { Balance } from '../config.ts';
 
 export interface Upstream {
   instance: number;
@@ -50,7 +50,7 @@ export function nginxConf(o: ConfOptions): string {
     (u) =>
       `        server 127.0.0.1:${u.port} max_fails=1 fail_timeout=10s${u.down ? ' down' : ''};  # instance ${u.instance}`,
   );
-  return `# Written by lessons/13-nginx/src/nginx-conf.ts for one run of lesson 13.
+  return `# Written by lessons/13-nginx/src/nginx/conf.ts for one run of lesson 13.
 worker_processes 1;              # the instances need the cores more than nginx does
 pid ${join(o.prefix, 'nginx.pid')};
 error_log stderr notice;         # the lesson prints these lines as [nginx] ...
