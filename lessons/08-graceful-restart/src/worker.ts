@@ -1,11 +1,8 @@
 // A worker that can stop without dropping anything. When told to stop it
-//   1. stops accepting: server.close() (the primary sends it no new connections),
-//   2. lets the requests in flight finish,
-//   3. closes keep-alive connections as soon as they are idle, and answers
-//      `Connection: close` meanwhile, so no client reuses this process
-//      (src/connections.ts says which connections count as idle),
-//   4. when the last connection is closed, tells the primary `drained`; the
-//      primary then disconnects it and it exits.
+// drains (src/drain.ts: stop accepting, finish what is in flight, close
+// keep-alive connections once idle, answer `Connection: close` meanwhile),
+// and when the last connection is closed tells the primary `drained`; the
+// primary then disconnects it and it exits.
 // Why not process.exit() right there? Under round-robin the primary may
 // already have sent this worker one more connection when server.close()
 // reached it. Node.js sends such a late connection back to the primary for
@@ -14,17 +11,15 @@
 // The primary enforces a deadline on all of this.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import net from 'node:net';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
-import { trackConnections } from './connections.ts';
+import { drainable } from './drain.ts';
 import { DRAINED, isMessage, STOP } from './messages.ts';
 
 export function runWorker(): void {
   const id = cluster.worker?.id ?? 0;
   const log = workerLogger(id);
   log(`Worker ${process.pid} started`);
-  let draining = false;
   let inFlight = 0;
 
   const server = http.createServer((req, res) => {
@@ -37,7 +32,7 @@ export function runWorker(): void {
       res.setHeader('x-worker-pid', process.pid);
       res.setHeader('content-type', 'text/plain; charset=utf-8');
       // Draining: tell keep-alive clients to come back on a new connection.
-      if (draining) res.setHeader('connection', 'close');
+      if (drainer.draining) res.setHeader('connection', 'close');
       res.statusCode = status;
       res.end(`${text}\n`);
     };
@@ -59,11 +54,10 @@ export function runWorker(): void {
     }
     return reply(404, 'not found');
   });
-  const connections = trackConnections(server);
+  const drainer = drainable(server);
 
   function drain(why: string): void {
-    if (draining) return;
-    draining = true;
+    if (drainer.draining) return;
     if (!server.listening) {
       // Stopped before it ever served (its listen may still be on its way to
       // the primary): nothing to drain, nothing the primary could hand us.
@@ -71,15 +65,10 @@ export function runWorker(): void {
       process.exit(0);
     }
     log(`${why}: not accepting; ${inFlight} request(s) in flight`);
-    // Stop accepting. We call net.Server's close() on purpose: http.Server's
-    // own close() also runs closeIdleConnections(), which would close
-    // connections whose first request has not been read yet (see
-    // src/connections.ts). We close the right ones ourselves, just after.
-    net.Server.prototype.close.call(server, () => {
+    drainer.drain(() => {
       log('every connection closed; drained');
       if (process.connected) process.send?.(DRAINED);
     });
-    connections.closeWaiting();
   }
 
   listenOrReport(server, { host: config.host, port: config.port });

@@ -8,9 +8,9 @@
 //     does not restart it in a loop.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import net from 'node:net';
-// Building on lesson 08 on purpose: which connections a draining server may close.
-import { trackConnections } from '@cluster-course/08-graceful-restart/connections';
+import type net from 'node:net';
+// Building on lesson 08 on purpose: its drain.
+import { drainable } from '@cluster-course/08-graceful-restart/drain';
 import { describeListenError } from '@cluster-course/shared';
 import { DEFAULT_PORT, PORT_IN_USE_EXIT } from './config.ts';
 
@@ -20,14 +20,12 @@ const host = process.env.HOST ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? DEFAULT_PORT);
 
 const log = (line: string) => process.stdout.write(`${line}\n`); // PM2 adds the instance
-let draining = false;
-
 const server = http.createServer((req, res) => {
   const reply = (status: number, text: string) => {
     res.setHeader('x-worker-id', instance);
     res.setHeader('x-worker-pid', process.pid);
     res.setHeader('content-type', 'text/plain; charset=utf-8');
-    if (draining) res.setHeader('connection', 'close');
+    if (drainer.draining) res.setHeader('connection', 'close');
     res.statusCode = status;
     res.end(`${text}\n`);
   };
@@ -52,7 +50,7 @@ const server = http.createServer((req, res) => {
   }
   return reply(404, 'not found');
 });
-const connections = trackConnections(server);
+const drainer = drainable(server);
 
 server.once('error', (err) => {
   // One line, and an exit code PM2 is told not to restart (stop_exit_codes).
@@ -66,10 +64,9 @@ server.listen({ host, port }, () => {
 });
 
 process.on('SIGINT', () => {
-  if (draining) return;
-  draining = true;
+  if (drainer.draining) return;
   log(`(pid ${process.pid}) SIGINT: draining`);
-  net.Server.prototype.close.call(server, () => {
+  drainer.drain(() => {
     // Drained. Not process.exit() yet: under round-robin the primary (PM2's
     // God) may have dealt us one more connection as we closed. A disconnect
     // we start ourselves is answered by the primary on the same ordered
@@ -80,5 +77,4 @@ process.on('SIGINT', () => {
     cluster.worker?.disconnect();
     if (!cluster.worker) process.exit(0);
   });
-  connections.closeWaiting();
 });

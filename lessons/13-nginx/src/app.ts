@@ -9,24 +9,21 @@
 // connections (nginx pools them), then leave the cluster and exit.
 import cluster from 'node:cluster';
 import http from 'node:http';
-import net from 'node:net';
-// Building on lesson 08 on purpose: which connections a draining server may close.
-import { trackConnections } from '@cluster-course/08-graceful-restart/connections';
+// Building on lesson 08 on purpose: its drain.
+import { drainable } from '@cluster-course/08-graceful-restart/drain';
 import { ignoreTerminalCtrlC, listenOrReport, type ServerEnv, workerLogger } from '@cluster-course/shared';
 import { STOP } from './messages.ts';
 
 export function runApp(instance: number, { host, port }: ServerEnv): void {
   const id = cluster.worker?.id ?? 0;
   const log = workerLogger(id);
-  let draining = false;
-
   const server = http.createServer((req, res) => {
     const reply = (status: number, text: string) => {
       res.setHeader('x-instance', instance);
       res.setHeader('x-worker-id', id);
       res.setHeader('x-worker-pid', process.pid);
       res.setHeader('content-type', 'text/plain; charset=utf-8');
-      if (draining) res.setHeader('connection', 'close'); // come back on a new connection
+      if (drainer.draining) res.setHeader('connection', 'close'); // come back on a new connection
       res.statusCode = status;
       res.end(`${text}\n`);
     };
@@ -46,19 +43,17 @@ export function runApp(instance: number, { host, port }: ServerEnv): void {
     if (url.pathname === '/') return reply(200, `Hello from ${who}`);
     return reply(404, 'not found');
   });
-  const connections = trackConnections(server);
+  const drainer = drainable(server);
   listenOrReport(server, { host, port });
 
   process.on('message', (message) => {
-    if ((message as { type?: unknown } | null)?.type !== STOP.type || draining) return;
-    draining = true;
-    net.Server.prototype.close.call(server, () => {
+    if ((message as { type?: unknown } | null)?.type !== STOP.type) return;
+    drainer.drain(() => {
       // Drained. Leaving the cluster ourselves (not process.exit()) lets the
       // primary hand back any connection it dealt us as we closed (lesson 08).
       log('drained; leaving the cluster');
       cluster.worker?.disconnect();
     });
-    connections.closeWaiting();
   });
   ignoreTerminalCtrlC();
 }
