@@ -1,18 +1,19 @@
 // The primary of lesson 08: it forks the workers, keeps its view of them
-// (src/pool.ts) up to date, and wires the signals: SIGTERM/SIGINT run the
+// (a pool, src/pool.ts) up to date, and wires the signals: SIGTERM/SIGINT run the
 // graceful shutdown (src/shutdown.ts), SIGHUP the rolling restart
 // (src/rolling-restart.ts).
 import cluster from 'node:cluster';
 import { announceReady, isListenFailed, startPrimary, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { DRAINED, isMessage } from './messages.ts';
-import { fork, log, name, pool } from './pool.ts';
+import { fork, log, name, newPool } from './pool.ts';
 import { rollingRestart } from './rolling-restart.ts';
 import { shutdown } from './shutdown.ts';
 
 export async function runPrimary(): Promise<void> {
   const about = `SHUTDOWN_TIMEOUT_MS=${config.shutdownTimeoutMs}`;
   await startPrimary({ log, host: config.host, ports: [config.port], about }); // shared/: a taken port exits 1 here
+  const pool = newPool();
   let ready = false;
 
   cluster.on('listening', (worker, address) => {
@@ -33,7 +34,7 @@ export async function runPrimary(): Promise<void> {
     // Lesson 02's backoff and crash-loop guard are left out on purpose, to
     // keep this lesson about stopping; a worker that never served is not
     // replaced, so a crash loop cannot start here.
-    if (!expected && pool.state !== 'stopping' && wasServing) fork(`to replace ${name(worker)}`);
+    if (!expected && pool.state !== 'stopping' && wasServing) fork(pool, `to replace ${name(worker)}`);
   });
 
   // A drained worker has closed its last connection; the primary has by then
@@ -48,11 +49,11 @@ export async function runPrimary(): Promise<void> {
   cluster.on('message', (_worker, message) => {
     if (!isListenFailed(message) || pool.state === 'stopping') return;
     process.stderr.write(`${message.message}\n`);
-    void shutdown('cannot listen', true);
+    void shutdown(pool, 'cannot listen', true);
   });
 
-  for (let i = 0; i < config.workers; i++) fork('at start');
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGHUP', () => void rollingRestart());
+  for (let i = 0; i < config.workers; i++) fork(pool, 'at start');
+  process.on('SIGTERM', () => void shutdown(pool, 'SIGTERM'));
+  process.on('SIGINT', () => void shutdown(pool, 'SIGINT'));
+  process.on('SIGHUP', () => void rollingRestart(pool));
 }

@@ -4,13 +4,13 @@ import type { Worker } from 'node:cluster';
 import { once } from 'node:events';
 import { config } from './config.ts';
 import { STOP } from './messages.ts';
-import { log, name, pool } from './pool.ts';
+import { log, name, type Pool } from './pool.ts';
 
 /**
  * Stop one worker the graceful way and resolve when it has exited. A
  * worker still busy after SHUTDOWN_TIMEOUT_MS is killed.
  */
-export async function retire(worker: Worker): Promise<void> {
+export async function retire(pool: Pool, worker: Worker): Promise<void> {
   if (worker.isDead()) return;
   pool.retiring.add(worker);
   const exited = once(worker, 'exit');
@@ -30,12 +30,12 @@ export async function retire(worker: Worker): Promise<void> {
 }
 
 /** Retire every worker at once, then exit: 0, or 1 if one had to be killed or `failed`. */
-export async function shutdown(signal: string, failed = false): Promise<void> {
+export async function shutdown(pool: Pool, signal: string, failed = false): Promise<void> {
   if (pool.state === 'stopping') return;
   if (pool.state === 'restarting') log(`${signal} during the rolling restart: it stops here`);
   pool.state = 'stopping';
   log(`${signal}: stopping ${pool.workers.size} workers gracefully (deadline ${config.shutdownTimeoutMs} ms)`);
-  await Promise.all([...pool.workers].map(retire));
+  await Promise.all([...pool.workers].map((worker) => retire(pool, worker)));
   const code = pool.killed > 0 || failed ? 1 : 0;
   log(
     pool.killed > 0
