@@ -48,3 +48,15 @@ export async function rollingDeploy({ instances, route, start, log, stopping }: 
   }
   log(`rolling deploy complete: ${instances.map((i) => `instance ${i.n} pid ${pidOf(i)}`).join(', ')}`);
 }
+
+/** The SIGHUP handler's side: one deploy at a time, none while the lesson stops. */
+export function deployOnDemand(steps: DeploySteps): () => void {
+  let running = false; // this file's own: a second SIGHUP during a deploy is refused
+  return () => {
+    if (running || steps.stopping()) return steps.log('SIGHUP: not now (stopping, or a deploy is under way)');
+    running = true;
+    void rollingDeploy(steps).finally(() => {
+      running = false;
+    });
+  };
+}
