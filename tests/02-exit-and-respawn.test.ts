@@ -7,9 +7,9 @@ import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { nodeChildrenOf } from '@cluster-course/shared/harness/proc';
 import { connectionHolders } from '@cluster-course/shared/runtime/sockets';
 import { describe, expect, it } from 'vitest';
-import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/demo/retry-client.ts';
-import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/demo/strand.ts';
 import type * as ExitPolicy from '../lessons/02-exit-and-respawn/src/exit-policy.ts';
+import { type Answer, createClient, get } from '../lessons/02-exit-and-respawn/stranded/demo/retry-client.ts';
+import { rawRequest, strandNextConnection } from '../lessons/02-exit-and-respawn/stranded/demo/strand.ts';
 import { contractTests } from './contract.ts';
 
 // The policy under test: src/'s, or the learner's while `pnpm exercise 02` runs.
@@ -17,6 +17,8 @@ const { decide }: typeof ExitPolicy = await import(lessonModule('02-exit-and-res
 const dir = lessonDir('02');
 const env = { PORT: '0', WORKERS: '2' };
 const linux = process.platform === 'linux';
+// Part 2's program: part 1's cluster with the safe crash (pnpm lesson 02 stranded).
+const entry = 'stranded/src/main.ts';
 
 describe('lesson 02: exit handling and respawn', () => {
   it('a SIGKILLed worker is logged with its pid and SIGKILL and replaced within 5 s; the replacement serves', async () => {
@@ -64,10 +66,10 @@ describe('lesson 02: exit handling and respawn', () => {
     expect(nodeChildrenOf(lesson.pid)).not.toContain(reply.workerPid);
   });
 
-  it('POST /crash?unsafe=1 (an uncaught exception, no handler) is logged as error code 1 and replaced', async () => {
+  it("POST /crash (an uncaught exception, Node's default: no handler) is logged as error code 1 and replaced", async () => {
     const lesson = await startLesson(dir, { env });
     const since = lesson.mark();
-    const reply = await fresh(new URL('/crash?unsafe=1', lesson.url), { method: 'POST' });
+    const reply = await fresh(new URL('/crash', lesson.url), { method: 'POST' });
     expect(reply.status).toBe(200);
     const [, id] = await lesson.waitForLine(
       new RegExp(`worker (\\d+) \\(pid ${reply.workerPid}\\) exited with error code: 1 `),
@@ -161,7 +163,7 @@ describe('lesson 02: exit handling and respawn', () => {
     // Stopped by a count of forks, not a time: how many fit in a second
     // depends on the machine; that the loop goes on does not.
     const lesson = await startLesson(dir, {
-      entry: 'src/naive-respawn.ts',
+      entry: 'demo/naive-respawn.ts',
       env: { NAIVE_MS: '60000', NAIVE_MAX_FORKS: '8' },
       waitForReady: false,
     });
@@ -213,9 +215,10 @@ describe('lesson 02: exitedAfterDisconnect, set by disconnect() only', () => {
   });
 });
 
-describe.skipIf(!linux)('lesson 02: the stranded connection (the order forced with SIGSTOP)', () => {
+// Part 2 (stranded/): the connection round-robin strands, and its two cures.
+describe.skipIf(!linux)('lesson 02, part 2: the stranded connection (the order forced with SIGSTOP)', () => {
   it('rr: a connection dealt to a worker that dies before taking it gets no answer; the primary keeps it open', async () => {
-    const lesson = await startLesson(dir, { env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' } });
+    const lesson = await startLesson(dir, { entry, env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' } });
     let client: ReturnType<typeof rawRequest> | undefined;
     const { killed } = await strandNextConnection(lesson, 'rr', () => {
       client = rawRequest(lesson.port);
@@ -233,7 +236,7 @@ describe.skipIf(!linux)('lesson 02: the stranded connection (the order forced wi
   });
 
   it('none: the same experiment; the connection waits in the kernel and the other worker answers it', async () => {
-    const lesson = await startLesson(dir, { env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'none' } });
+    const lesson = await startLesson(dir, { entry, env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'none' } });
     let client: ReturnType<typeof rawRequest> | undefined;
     const { survivor } = await strandNextConnection(lesson, 'none', () => {
       client = rawRequest(lesson.port);
@@ -245,11 +248,11 @@ describe.skipIf(!linux)('lesson 02: the stranded connection (the order forced wi
   });
 });
 
-describe('lesson 02: the safe crash (src/safe-crash.ts)', () => {
+describe('lesson 02, part 2: the safe crash (stranded/src/safe-crash.ts)', () => {
   it.skipIf(!linux)(
     'a connection dealt to a worker as it crashes is passed to another worker and answered (order forced)',
     async () => {
-      const lesson = await startLesson(dir, { env });
+      const lesson = await startLesson(dir, { entry, env });
       // A keep-alive connection to one worker, A; then one answered by B, so
       // round-robin deals the next connection to A.
       const keep = connect(lesson.port, '127.0.0.1').setEncoding('utf8');
@@ -269,7 +272,9 @@ describe('lesson 02: the safe crash (src/safe-crash.ts)', () => {
       while (!connectionHolders(lesson.port, late.socket.localPort ?? -1)?.includes(lesson.pid)) await sleep(10);
       // A now has two things to read, in no fixed order: the crash request on
       // the kept connection and, in its IPC channel, the late connection.
-      const crash = 'POST /crash HTTP/1.1'; // (with ?unsafe=1 this test fails: stranded, or reset)
+      // (Against part 1's program, whose /crash has no handler, this test
+      // fails: the late connection is stranded, or reset.)
+      const crash = 'POST /crash HTTP/1.1';
       await new Promise((resolve) => keep.write(`${crash}\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n`, resolve));
       process.kill(crasher, 'SIGCONT');
       await readUntil('will now throw');
@@ -281,7 +286,7 @@ describe('lesson 02: the safe crash (src/safe-crash.ts)', () => {
   );
 
   it('POST /crash, then 8 requests on fresh connections right away: each answered within 2 s; logged and replaced as a crash', async () => {
-    const lesson = await startLesson(dir, { env });
+    const lesson = await startLesson(dir, { entry, env });
     const since = lesson.mark();
     const crash = await fresh(new URL('/crash', lesson.url), { method: 'POST' });
     expect(crash.status).toBe(200);
@@ -303,13 +308,13 @@ describe('lesson 02: the safe crash (src/safe-crash.ts)', () => {
   });
 });
 
-describe('lesson 02: what a client must do anyway (demo/retry-client.ts)', () => {
+describe('lesson 02, part 2: what a client must do anyway (stranded/demo/retry-client.ts)', () => {
   const rr = { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' };
 
   it.skipIf(!linux)(
     'without retry, the stranded GET fails with a headers timeout instead of waiting forever',
     async () => {
-      const lesson = await startLesson(dir, { env: rr });
+      const lesson = await startLesson(dir, { entry, env: rr });
       let answer: Promise<Answer> | undefined;
       await strandNextConnection(lesson, 'rr', () => {
         answer = get(createClient({ retries: 0 }), lesson.url);
@@ -321,7 +326,7 @@ describe('lesson 02: what a client must do anyway (demo/retry-client.ts)', () =>
   it.skipIf(!linux)(
     'with one retry, the stranded GET is answered, by a living worker, after the 1 s timeout',
     async () => {
-      const lesson = await startLesson(dir, { env: rr });
+      const lesson = await startLesson(dir, { entry, env: rr });
       let answer: Promise<Answer> | undefined;
       const { killed } = await strandNextConnection(lesson, 'rr', () => {
         answer = get(createClient(), lesson.url);
@@ -335,7 +340,7 @@ describe('lesson 02: what a client must do anyway (demo/retry-client.ts)', () =>
   );
 
   it.skipIf(!linux)('a stranded POST is not retried: it fails with the timeout', async () => {
-    const lesson = await startLesson(dir, { env: rr });
+    const lesson = await startLesson(dir, { entry, env: rr });
     let answer: Promise<Answer> | undefined;
     await strandNextConnection(lesson, 'rr', () => {
       answer = get(createClient(), lesson.url, 'POST');
@@ -345,7 +350,7 @@ describe('lesson 02: what a client must do anyway (demo/retry-client.ts)', () =>
   });
 
   it('a steady stream of GETs with timeout and retry: a worker SIGKILLed meanwhile costs no request', async () => {
-    const lesson = await startLesson(dir, { env });
+    const lesson = await startLesson(dir, { entry, env });
     const client = createClient();
     const load = startLoad(lesson.url, {
       lanes: 2,

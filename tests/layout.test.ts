@@ -1,9 +1,9 @@
 // The layout rules of CONTRIBUTING.md, checked on every lesson: src/ is the
-// program and nothing else, a lesson program imports only shared/'s runtime,
+// program and nothing else (and so is a part's src/, e.g. 02's stranded/src/), a lesson program imports only shared/'s runtime,
 // its port is its number's, and a lesson builds only on lessons before it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { listLessons } from '@cluster-course/shared/harness/lessons';
+import { listLessons, partsOf } from '@cluster-course/shared/harness/lessons';
 import { describe, expect, it } from 'vitest';
 
 const lessons = listLessons();
@@ -26,17 +26,19 @@ function namedModules(text: string): string[] {
 
 describe.each(lessons.map((l) => [l.folder, l] as const))('lesson %s', (_, lesson) => {
   const read = (file: string) => readFileSync(join(lesson.dir, file), 'utf8');
-  const src = codeFiles(lesson.dir, 'src');
+  const parts = partsOf(lesson);
+  const src = ['src', ...parts.map((part) => `${part}/src`)].flatMap((sub) => codeFiles(lesson.dir, sub));
+  const mains = new Set(['src/main.ts', ...parts.map((part) => `${part}/src/main.ts`)]);
 
   it('has in src/ only the program: every file is reached from src/main.ts or an entry the lesson declares', () => {
-    // Entries: main.ts, a src/ file a package.json script runs (e.g. `pnpm
-    // naive`), or one a config at the lesson's root names (PM2's ecosystem).
+    // Entries: main.ts (the lesson's, or a part's), a src/ file a package.json
+    // script runs, or one a config at the lesson's root names (PM2's ecosystem).
     const scripts = Object.values(JSON.parse(read('package.json')).scripts ?? {}).join(' ');
     const configs = readdirSync(lesson.dir)
       .filter((name) => code.test(name))
       .map(read)
       .join('\n');
-    const roots = src.filter((file) => file === 'src/main.ts' || scripts.includes(file) || configs.includes(file));
+    const roots = src.filter((file) => mains.has(file) || scripts.includes(file) || configs.includes(file));
     const reached = new Set<string>();
     const visit = (file: string) => {
       if (reached.has(file) || !src.includes(file)) return;
@@ -66,7 +68,7 @@ describe.each(lessons.map((l) => [l.folder, l] as const))('lesson %s', (_, lesso
   });
 
   it('builds only on lessons before it', () => {
-    const files = ['src', 'demo', 'exercise'].flatMap((sub) => codeFiles(lesson.dir, sub));
+    const files = ['src', 'demo', 'exercise', ...parts].flatMap((sub) => codeFiles(lesson.dir, sub));
     for (const file of files) {
       for (const name of namedModules(read(file))) {
         const other = /^@cluster-course\/(\d{2})-|(?:^|\/)(\d{2})-[a-z0-9-]+\//.exec(name);

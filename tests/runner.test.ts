@@ -88,6 +88,28 @@ describe('the course runner', () => {
     for (const lesson of listLessons()) expect(text).toContain(lesson.folder);
   });
 
+  it('a part the lesson does not have exits 2 and names the parts it has', async () => {
+    const two = await runner('lesson', '02', 'nope');
+    expect(two.exit.code).toBe(2);
+    expect(two.stderr).toEqual(['lesson 02 has no part "nope": its parts are: stranded']);
+    const one = await runner('lesson', '01', 'stranded');
+    expect(one.exit.code).toBe(2);
+    expect(one.stderr).toEqual(['lesson 01 has no part "stranded": it has no parts']);
+  });
+
+  it("pnpm lesson 02 stranded runs the part's program: its /crash is the safe crash", async () => {
+    const run = await startLesson(courseRoot, {
+      entry: 'shared/src/tools/cli.ts',
+      args: ['lesson', '02', 'stranded'],
+      env: { PORT: '0', WORKERS: '2' },
+    });
+    const since = run.mark();
+    expect((await fresh(new URL('/crash', run.url), { method: 'POST' })).status).toBe(200);
+    await run.waitForLine(/is crashing \(POST \/crash: .*\); out of the rotation/, { since });
+    run.signal('SIGINT');
+    expect(await run.waitForExit(5_000)).toMatchObject({ code: 0 });
+  });
+
   it('lessonDir() of an unknown lesson throws an error that lists the valid ones', () => {
     expect(lessonDir('1')).toMatch(/01-hello-cluster$/);
     const valid = listLessons()

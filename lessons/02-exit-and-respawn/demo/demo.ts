@@ -73,5 +73,6 @@ try {
   await lesson.dispose();
 }
 
-if (process.platform === 'linux') await import('./demo-stranded.ts');
+// Part 2, the stranded connection, has a demo of its own, run next.
+if (process.platform === 'linux') await import('../stranded/demo/demo.ts');
 else say('\n(The stranded-connection part of this demo reads /proc: Linux only.)');

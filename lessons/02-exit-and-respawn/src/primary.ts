@@ -1,9 +1,9 @@
 // The primary keeps the pool full, carefully. For every worker that exits it
 // logs how (signal, error code or clean, and exitedAfterDisconnect), then
 // decides with src/exit-policy.ts: replace it, let the pool shrink, or, when
-// workers keep dying as they start, stop instead of forking forever. A worker
-// that crashes safely (src/safe-crash.ts) says so first: it is replaced then.
-// Lessons 03 and 09 reuse this primary (they build on this lesson on purpose).
+// workers keep dying as they start, stop instead of forking forever.
+// Lessons 03 and 09 reuse this primary (they build on this lesson on purpose),
+// and so does part 2 (stranded/), through `leaving()` below.
 import cluster, { type Worker } from 'node:cluster';
 import {
   announceReady,
@@ -15,16 +15,25 @@ import {
 } from '@cluster-course/shared';
 import { decide, describeExit, MIN_UPTIME_MS } from './exit-policy.ts';
 import { isKillMe } from './messages.ts';
-import { CRASH_ACK, isCrashing } from './safe-crash.ts';
 
 const log = primaryLogger();
 
 interface Life {
   listeningAt?: number; // when its server started listening; unset until then
-  crashing?: boolean; // it reported a safe crash (src/safe-crash.ts) and is on its way out
+  leaving?: boolean; // it said it is on its way out (leaving() below): decided then
 }
 
-export async function runPrimary(config: ServerEnv): Promise<void> {
+/** What the running primary offers the code built on it (part 2's safe crash). */
+export interface Primary {
+  /**
+   * `worker` says it will exit with `code` and has stopped accepting: decide
+   * (replace it, shrink, give up) now instead of at its exit, so a
+   * replacement starts before it is gone. False if it is not ours, or said so already.
+   */
+  leaving(worker: Worker, code: number, why: string): boolean;
+}
+
+export async function runPrimary(config: ServerEnv): Promise<Primary> {
   // Say who we are, hold the lifeline, find a taken port before forking (shared/).
   await startPrimary({ log, host: config.host, ports: [config.port] });
 
@@ -62,7 +71,7 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
     // A worker that stays up for MIN_UPTIME_MS ends a run of failed starts.
     // Said out loud: from here on, its death is a crash, not a failed start.
     setTimeout(() => {
-      if (!alive.has(worker) || alive.get(worker)?.crashing || shutdown.stopping) return;
+      if (!alive.has(worker) || alive.get(worker)?.leaving || shutdown.stopping) return;
       failedStartsInARow = 0;
       log(`worker ${worker.id} (pid ${worker.process.pid}) has listened for ${MIN_UPTIME_MS} ms: a good start`);
     }, MIN_UPTIME_MS).unref();
@@ -79,27 +88,16 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
     const name = `worker ${worker.id} (pid ${worker.process.pid})`;
     log(`${name} ${describeExit(code, signal)} (exitedAfterDisconnect: ${worker.exitedAfterDisconnect})`);
     if (shutdown.stopping) return; // the stop exits once every worker has
-    // A safe crash was decided on when the worker reported it (below).
-    if (life?.crashing) return log(`${name} had reported its crash; it was handled then`);
+    if (life?.leaving) return log(`${name} had said it was leaving; decided then`);
     decideAndAct(worker, life, code, signal);
   });
 
-  // The safe crash (src/safe-crash.ts): the worker has stopped accepting and
-  // is about to exit with `code`. Start its replacement now, start-then-stop,
-  // then answer: every connection sent to it before this answer is read.
+  // POST /kill-me: worker.kill() is process.kill(), SIGTERM by default. The
+  // exit that follows carries exitedAfterDisconnect: false, like any kill.
   cluster.on('message', (worker, message) => {
-    // POST /kill-me: worker.kill() is process.kill(), SIGTERM by default. The
-    // exit that follows carries exitedAfterDisconnect: false, like any kill.
-    if (isKillMe(message)) {
-      log(`worker ${worker.id} (pid ${worker.process.pid}) asked for it: worker.kill()`);
-      return worker.kill();
-    }
-    const life = alive.get(worker);
-    if (!isCrashing(message) || !life || life.crashing) return;
-    life.crashing = true;
-    log(`worker ${worker.id} (pid ${worker.process.pid}) is crashing (${message.error}); out of the rotation`);
-    if (!shutdown.stopping) decideAndAct(worker, life, message.code, null);
-    if (worker.isConnected()) worker.send(CRASH_ACK);
+    if (!isKillMe(message)) return;
+    log(`worker ${worker.id} (pid ${worker.process.pid}) asked for it: worker.kill()`);
+    worker.kill();
   });
 
   /** A worker is lost: decide with src/exit-policy.ts, and act on it. */
@@ -137,4 +135,15 @@ export async function runPrimary(config: ServerEnv): Promise<void> {
         break;
     }
   }
+
+  return {
+    leaving(worker, code, why) {
+      const life = alive.get(worker);
+      if (!life || life.leaving) return false;
+      life.leaving = true;
+      log(`worker ${worker.id} (pid ${worker.process.pid}) ${why}`);
+      if (!shutdown.stopping) decideAndAct(worker, life, code, null);
+      return true;
+    },
+  };
 }

@@ -1,9 +1,8 @@
 // A worker with ways to break it on purpose, so the primary's exit handling
 // can be watched:
-//   POST /crash          an uncaught exception, right after the response,
-//                        handled by the safe crash (src/safe-crash.ts)
-//   POST /crash?unsafe=1 the same exception with no handler: Node's default,
-//                        print and exit 1 at once (it can strand a connection)
+//   POST /crash          an uncaught exception, right after the response:
+//                        Node's default, print it and exit 1 at once (part 2,
+//                        stranded/, shows what that can do to a connection)
 //   POST /exit?code=N    responds, then process.exit(N)
 //   POST /leave          responds, then leaves through its own
 //                        cluster.worker.disconnect(): exitedAfterDisconnect
@@ -15,9 +14,9 @@ import http from 'node:http';
 import { ignoreTerminalCtrlC, listenOrReport, workerLogger } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { KILL_ME } from './messages.ts';
-import { crashSafely } from './safe-crash.ts';
 
-export function runWorker(): void {
+/** Starts this worker's server; part 2 (stranded/) adds its crash handler to it. */
+export function runWorker(): http.Server {
   const id = cluster.worker?.id ?? 0;
   const log = workerLogger(id);
 
@@ -41,13 +40,11 @@ export function runWorker(): void {
       return reply(200, `Hello from worker ${id} (pid ${process.pid})`);
     }
     if (url.pathname === '/crash' && req.method === 'POST') {
-      const unsafe = url.searchParams.get('unsafe') === '1';
       // This process is about to die: tell the client not to reuse the connection.
       res.setHeader('connection', 'close');
-      reply(200, `worker ${id} (pid ${process.pid}) will now throw an uncaught exception${unsafe ? ' (unsafe)' : ''}`);
+      reply(200, `worker ${id} (pid ${process.pid}) will now throw an uncaught exception`);
       res.once('finish', () => {
-        log(`POST /crash${unsafe ? '?unsafe=1' : ''}: throwing`);
-        if (unsafe) process.removeAllListeners('uncaughtException');
+        log('POST /crash: throwing');
         setImmediate(() => {
           throw new Error(`POST /crash: worker ${id} crashes on purpose`);
         });
@@ -87,7 +84,7 @@ export function runWorker(): void {
     return reply(404, 'not found');
   });
 
-  crashSafely(server, log);
   listenOrReport(server, { host: config.host, port: config.port });
   ignoreTerminalCtrlC();
+  return server;
 }

@@ -60,6 +60,18 @@ export function findLesson(query: string): Lesson | undefined {
   return listLessons().find((l) => l.number === asNumber || l.slug === q || l.folder === q);
 }
 
+/**
+ * A lesson's parts: folders beside src/ with a program of their own
+ * (`<part>/src/main.ts`), run with `pnpm lesson <n> <part>`; e.g. lesson
+ * 02's `stranded`.
+ */
+export function partsOf(lesson: Lesson): string[] {
+  return readdirSync(lesson.dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && e.name !== 'src' && existsSync(join(lesson.dir, e.name, 'src/main.ts')))
+    .map((e) => e.name)
+    .sort();
+}
+
 /** The lesson for a query, or an error that lists the valid ones. */
 export function lessonDir(query: string): string {
   const lesson = findLesson(query);

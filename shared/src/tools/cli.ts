@@ -1,6 +1,7 @@
 // The course runner behind the root scripts:
 //   pnpm lessons                 the lessons in order
-//   pnpm lesson <n> [--demo]     run one lesson (or its demo) in the foreground
+//   pnpm lesson <n> [part] [--demo]   run one lesson, or one of its parts
+//                                (e.g. pnpm lesson 02 stranded), or its demo, in the foreground
 //   pnpm start                   the tour: every demo in order
 //   pnpm verify <n> [-- vitest args]   the tests of one lesson (e.g. -- -t 'a test name')
 import { spawn } from 'node:child_process';
@@ -9,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, styleText } from 'node:util';
 import { startLesson } from '../harness/harness.ts';
-import { courseRoot, findLesson, type Lesson, listLessons } from '../harness/lessons.ts';
+import { courseRoot, findLesson, type Lesson, listLessons, partsOf } from '../harness/lessons.ts';
 
 const color = Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
 
@@ -44,10 +45,21 @@ function codeOf(code: number | null, signal: NodeJS.Signals | null): number {
   return 128 + (numbers[signal ?? ''] ?? 1);
 }
 
+/** The folder of a part of the lesson ('' for the lesson itself), or exit 2 with the parts it has. */
+function partOrExit(lesson: Lesson, part: string | undefined): string {
+  if (part === undefined) return '';
+  const parts = partsOf(lesson);
+  if (parts.includes(part)) return `${part}/`;
+  const has = parts.length ? `its parts are: ${parts.join(', ')}` : 'it has no parts';
+  process.stderr.write(`lesson ${lesson.number} has no part "${part}": ${has}\n`);
+  process.exit(2);
+}
+
 /** Run a lesson in the foreground; Ctrl-C or SIGTERM is passed on to its primary. */
-async function runForeground(lesson: Lesson): Promise<number> {
+async function runForeground(lesson: Lesson, part = ''): Promise<number> {
   const env = color ? { FORCE_COLOR: '1' } : {};
-  const running = await startLesson(lesson.dir, { waitForReady: false, echo: true, env });
+  const entry = `${part}src/main.ts`;
+  const running = await startLesson(lesson.dir, { entry, waitForReady: false, echo: true, env });
   const forward = (signal: NodeJS.Signals) => running.signal(signal);
   process.on('SIGINT', forward);
   process.on('SIGTERM', forward);
@@ -74,12 +86,13 @@ async function runScript(lesson: Lesson, entry: string): Promise<number> {
   return codeOf(code, signal);
 }
 
-async function demo(lesson: Lesson): Promise<number> {
-  if (!existsSync(join(lesson.dir, 'demo/demo.ts'))) {
-    process.stderr.write(`lesson ${lesson.folder} has no demo/demo.ts\n`);
+async function demo(lesson: Lesson, part = ''): Promise<number> {
+  const entry = `${part}demo/demo.ts`;
+  if (!existsSync(join(lesson.dir, entry))) {
+    process.stderr.write(`lesson ${lesson.folder} has no ${entry}\n`);
     return 1;
   }
-  return runScript(lesson, 'demo/demo.ts');
+  return runScript(lesson, entry);
 }
 
 async function tour(): Promise<number> {
@@ -123,7 +136,7 @@ const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: { demo: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
 });
-const [command, query] = positionals;
+const [command, query, part] = positionals;
 
 switch (command) {
   case 'lessons':
@@ -131,7 +144,8 @@ switch (command) {
     break;
   case 'lesson': {
     const lesson = resolveOrExit(query, 'lesson');
-    process.exitCode = values.demo ? await demo(lesson) : await runForeground(lesson);
+    const folder = partOrExit(lesson, part);
+    process.exitCode = values.demo ? await demo(lesson, folder) : await runForeground(lesson, folder);
     break;
   }
   case 'verify':
@@ -141,6 +155,6 @@ switch (command) {
     process.exitCode = await tour();
     break;
   default:
-    process.stderr.write('usage: pnpm lessons | pnpm lesson <n> [--demo] | pnpm start | pnpm verify <n>\n');
+    process.stderr.write('usage: pnpm lessons | pnpm lesson <n> [part] [--demo] | pnpm start | pnpm verify <n>\n');
     process.exitCode = 2;
 }

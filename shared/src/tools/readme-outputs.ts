@@ -7,8 +7,8 @@
 //   <!-- output: PORT=0 WORKERS=2 pnpm lesson 06; to /^ready:/ -->
 //   <!-- output: pnpm lesson 02 --demo; from /^> Kill/; without /Worker \d+ started/ -->
 //
-// The command is `pnpm lesson NN --demo` (runs the demo to its end),
-// `[VAR=value ...] pnpm lesson NN` (starts the lesson, waits for its ready
+// The command is `pnpm lesson NN [part] --demo` (runs the demo to its end),
+// `[VAR=value ...] pnpm lesson NN [part]` (starts the lesson, waits for its ready
 // line, stops it with SIGINT; with the clause `exits`, a lesson that ends by
 // itself runs to its end) or `pnpm bench [args]`. Then, optionally:
 // `from /re/` and `to /re/` keep the lines from the first match of one to the
@@ -20,7 +20,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '../harness/harness.ts';
-import { courseRoot, findLesson, listLessons } from '../harness/lessons.ts';
+import { courseRoot, findLesson, listLessons, partsOf } from '../harness/lessons.ts';
 import { withCourseMap } from './course-map.ts';
 
 const MARKER = /^<!-- output: (.+) -->$/;
@@ -28,6 +28,8 @@ const MARKER = /^<!-- output: (.+) -->$/;
 interface Recipe {
   env: Record<string, string>;
   lesson: string;
+  /** A part's folder with its slash (`stranded/`), or '' for the lesson itself. */
+  part: string;
   demo: boolean;
   bench: string[] | undefined;
   /** The lesson ends by itself (a crash loop's exit 1): run it to its end. */
@@ -45,12 +47,19 @@ function parse(spec: string): Recipe {
     const [key = '', value = ''] = (words.shift() ?? '').split('=');
     env[key] = value;
   }
-  const recipe: Recipe = { env, lesson: '', demo: false, bench: undefined, exits: false, without: [] };
+  const recipe: Recipe = { env, lesson: '', part: '', demo: false, bench: undefined, exits: false, without: [] };
   if (words[0] !== 'pnpm') throw new Error(`not a pnpm command: ${spec}`);
   if (words[1] === 'bench') recipe.bench = words.slice(2);
   else if (words[1] === 'lesson' && findLesson(words[2] ?? '')) {
+    const lesson = findLesson(words[2] ?? '');
     recipe.lesson = words[2] ?? '';
-    recipe.demo = words[3] === '--demo';
+    const rest = words.slice(3);
+    if (rest[0] && !rest[0].startsWith('--')) {
+      const part = rest.shift() ?? '';
+      if (!lesson || !partsOf(lesson).includes(part)) throw new Error(`no part "${part}" in: ${spec}`);
+      recipe.part = `${part}/`;
+    }
+    recipe.demo = rest[0] === '--demo';
   } else throw new Error(`cannot run: ${command}`);
   for (const clause of clauses) {
     if (clause.trim() === 'exits') {
@@ -77,15 +86,19 @@ async function run(recipe: Recipe): Promise<string[]> {
     return stdout;
   }
   if (recipe.demo) {
-    const { exit, stdout, stderr } = await runLesson(lessonDir, { entry: 'demo/demo.ts', env, timeoutMs: 120_000 });
+    const { exit, stdout, stderr } = await runLesson(lessonDir, {
+      entry: `${recipe.part}demo/demo.ts`,
+      env,
+      timeoutMs: 120_000,
+    });
     if (exit.code !== 0) throw new Error(`the demo exited with ${exit.code}: ${stderr.join('\n')}`);
     return stdout;
   }
   if (recipe.exits) {
-    const { lesson } = await runLesson(lessonDir, { env, timeoutMs: 60_000 });
+    const { lesson } = await runLesson(lessonDir, { entry: `${recipe.part}src/main.ts`, env, timeoutMs: 60_000 });
     return lesson.output().split('\n');
   }
-  const lesson = await startLesson(lessonDir, { env });
+  const lesson = await startLesson(lessonDir, { entry: `${recipe.part}src/main.ts`, env });
   try {
     await lesson.stop('SIGINT');
     return lesson.output().split('\n');

@@ -1,16 +1,18 @@
 // Demo of lesson 02, part 2: the stranded connection, and its two cures.
-// The order of events is forced (demo/strand.ts), so what it shows happens
-// every time. Run by demo/demo.ts after part 1; Linux only (/proc).
+// The order of events is forced (./strand.ts), so what it shows happens
+// every time. Run by the lesson's demo/demo.ts after part 1, against part
+// 2's program (stranded/src/main.ts); Linux only (/proc).
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { expect, replay, say, step } from '@cluster-course/shared/harness/narrate';
 import { type Answer, createClient, get } from './retry-client.ts';
 import { rawRequest, strandNextConnection } from './strand.ts';
 
-const dir = new URL('..', import.meta.url).pathname;
+const dir = new URL('../..', import.meta.url).pathname;
+const entry = 'stranded/src/main.ts';
 
 step('Start 2 workers, round-robin (NODE_CLUSTER_SCHED_POLICY=rr)');
-const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2', NODE_CLUSTER_SCHED_POLICY: 'rr' } });
+const lesson = await startLesson(dir, { entry, env: { PORT: '0', WORKERS: '2', NODE_CLUSTER_SCHED_POLICY: 'rr' } });
 let seen = lesson.mark();
 
 try {
@@ -37,12 +39,12 @@ try {
   seen = crashed;
   const crash = await fresh(new URL('/crash', lesson.url), { method: 'POST' });
   const after = await Promise.all(Array.from({ length: 8 }, () => fresh(lesson.url, { timeoutMs: 2_000 })));
-  await lesson.waitForLine(new RegExp(`\\(pid ${crash.workerPid}\\) had reported its crash`), { since: seen });
+  await lesson.waitForLine(new RegExp(`\\(pid ${crash.workerPid}\\) had said it was leaving`), { since: seen });
   seen = replay(lesson, seen);
   say(
     `\n  ${after.filter((r) => r.status === 200).length} of 8 answered. The worker left the rotation before it died,`,
   );
-  say('  and every connection already sent to it was passed back to the primary (src/safe-crash.ts).');
+  say('  and every connection already sent to it was passed back to the primary (stranded/src/safe-crash.ts).');
   expect(
     after.every((r) => r.status === 200),
     'all 8 answered',
@@ -57,7 +59,9 @@ try {
     answer = get(createClient({ timeoutMs: 1_000, retries: 1 }), lesson.url);
   });
   const got = await (answer as Promise<Answer>);
-  say(`  the same stranded GET, from demo/retry-client.ts: ${got.status} from pid ${got.workerPid} after ${got.ms} ms`);
+  say(
+    `  the same stranded GET, from stranded/demo/retry-client.ts: ${got.status} from pid ${got.workerPid} after ${got.ms} ms`,
+  );
   say('  (1 s without an answer, then a new connection, dealt to a living worker).');
   expect(got.status === 200, 'the retried GET answered');
   await lesson.stop('SIGTERM');

@@ -1,23 +1,28 @@
 // The safe crash: what a worker does with an uncaught exception so that no
-// client is left waiting forever.
+// client is left waiting forever. Both halves of the handshake are here, so
+// it reads in one place: crashSafely() in the worker, acceptSafeCrashes() in
+// the primary.
 //
 // Under round-robin the primary accepts each connection and sends it to a
 // worker over IPC. A worker that dies before reading that message never
 // answers it, and the primary keeps the socket open: the client waits
-// forever (the README's "The stranded connection"). So a crashing worker
+// forever (the README's part 2, "The stranded connection"). So a crashing worker
 //   1. stops accepting: server.close() takes it out of the rotation,
-//   2. tells the primary it is crashing; the primary forks its replacement
-//      now and answers `crash-ack`,
+//   2. tells the primary it is crashing; the primary decides now (part 1's
+//      policy, through its leaving()), forks the replacement and answers
+//      `crash-ack`,
 //   3. waits for that answer. Messages arrive in order, so by then every
 //      connection the primary sent before it has been read, and Node.js has
 //      sent each one back to the primary for another worker,
 //   4. gives the requests it holds CRASH_GRACE_MS to finish, then exits
 //      with code 1, as Node.js itself would have.
-// A kill -9 or the OOM killer allows none of this: see demo/retry-client.ts.
+// A kill -9 or the OOM killer allows none of this: see stranded/demo/retry-client.ts.
+import cluster from 'node:cluster';
 import { once } from 'node:events';
 import net from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@cluster-course/shared';
+import type { Primary } from '../../src/primary.ts';
 
 /** How long the requests in hand may take once the worker is out of the rotation. */
 export const CRASH_GRACE_MS = 1_000;
@@ -70,5 +75,16 @@ export function crashSafely(server: net.Server, log: Logger): void {
     await Promise.race([closed, sleep(CRASH_GRACE_MS)]);
     log('crashing: exiting with code 1');
     process.exit(1);
+  });
+}
+
+/** The primary's half: decide on a crashing worker now, then answer it. */
+export function acceptSafeCrashes(primary: Primary): void {
+  cluster.on('message', (worker, message) => {
+    if (!isCrashing(message)) return;
+    // Start-then-stop: the replacement is forked before the answer, and
+    // every connection sent to the worker before the answer will be read.
+    if (!primary.leaving(worker, message.code, `is crashing (${message.error}); out of the rotation`)) return;
+    if (worker.isConnected()) worker.send(CRASH_ACK);
   });
 }
