@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { type AddressInfo, createServer } from 'node:net';
 import { startLesson } from '@cluster-course/shared/harness';
 import { freshMany, startLoad } from '@cluster-course/shared/harness/http';
-import { expect, replay, say, step } from '@cluster-course/shared/harness/narrate';
+import { expect, replay, say, step, stopAndShow } from '@cluster-course/shared/harness/narrate';
 import { pm2Cli } from './pm2-cli.ts';
 
 const dir = new URL('..', import.meta.url).pathname;
@@ -71,10 +71,7 @@ try {
 
   step('SIGTERM: pm2 delete, every instance drains, the lesson removes its PM2_HOME and exits');
   mark = lesson.lines.length;
-  const exit = await lesson.stop('SIGTERM');
-  replay(lesson, mark);
-  say(`exit code ${exit.code}`);
-  expect(exit.code === 0, 'exit code 0');
+  await stopAndShow(lesson, mark);
 } finally {
   await lesson.dispose();
 }

@@ -3,7 +3,7 @@
 // load (a GET rescued, a POST not), and a rolling deploy, each measured.
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, freshMany } from '@cluster-course/shared/harness/http';
-import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
+import { expect, replay, say, step, stopAndShow, table } from '@cluster-course/shared/harness/narrate';
 import { findNginx, missingNginx } from '../src/nginx/binary.ts';
 import { header, instanceInfo, instanceOf, killInstance, steadyStream } from './observe.ts';
 
@@ -84,10 +84,7 @@ try {
   );
 
   step('SIGTERM: nginx stops gracefully, every instance drains, the prefix is removed');
-  const exit = await lesson.stop('SIGTERM');
-  replay(lesson, mark);
-  say(`exit code ${exit.code}`);
-  expect(exit.code === 0, 'exit code 0');
+  await stopAndShow(lesson, mark);
 } finally {
   await lesson.dispose();
 }

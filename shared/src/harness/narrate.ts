@@ -40,3 +40,14 @@ export function expect(ok: boolean, claim: string): void {
     process.exitCode = 1;
   }
 }
+
+/**
+ * A demo's last step: stop the lesson with `signal`, replay what it printed
+ * from `since` on (its drain, its goodbye), say its exit code and expect 0.
+ */
+export async function stopAndShow(lesson: LessonProcess, since: number, signal: NodeJS.Signals = 'SIGTERM') {
+  const exit = await lesson.stop(signal);
+  replay(lesson, since);
+  say(`exit code ${exit.code}`);
+  expect(exit.code === 0, 'exit code 0');
+}
