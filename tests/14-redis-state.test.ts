@@ -16,6 +16,7 @@ import {
   redisPid,
   visitStorm,
 } from '../lessons/14-redis-state/demo/fleet.ts';
+import { foreignRedis } from '../lessons/14-redis-state/demo/foreign-redis.ts';
 import { findRedisServer, missingRedis } from '../lessons/14-redis-state/src/redis/binary.ts';
 import { contractTests } from './contract.ts';
 
@@ -153,6 +154,24 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
     await lesson.waitForLines(/redis: connected again/, 4, { since, timeoutMs: 10_000 });
     const after = await fresh(new URL('/visits', lesson.url), { method: 'POST' });
     expect(JSON.parse(after.body)).toEqual({ visits: 51 });
+  });
+
+  it("REDIS_URL: someone else's Redis is used, not stopped, not flushed; at its stop the lesson deletes only its own keys", async () => {
+    const other = await foreignRedis(redis as string);
+    try {
+      await other.client.set('someone:else', 'keep me');
+      const lesson = await start({ REDIS_URL: other.url });
+      expect(lesson.output()).not.toMatch(/redis-server \(pid/); // no Redis of its own
+      await visitStorm(lesson.url, 10, 2);
+      await login(lesson.url, 'ada');
+      expect((await other.keys()).filter((k) => k.startsWith(`lesson14:${lesson.pid}:`)).length).toBeGreaterThan(1);
+      expect((await lesson.stop('SIGTERM')).code).toBe(0);
+      expect(lesson.output()).toMatch(/deleted this run's \d+ keys/);
+      expect(await other.keys()).toEqual(['someone:else']);
+      expect(await other.client.get('someone:else')).toBe('keep me');
+    } finally {
+      await other.stop();
+    }
   });
 
   it("its Redis runs from a private folder, gone after the stop; no redis-server of the lesson's is left", async () => {
