@@ -46,6 +46,7 @@ describe('lesson 14: what it checks before it starts anything', () => {
     ['LIMIT', 'many'],
     ['REDIS_URL', 'http://127.0.0.1:6379'],
     ['REDIS_TIMEOUT_MS', '5'],
+    ['REDIS_APPENDFSYNC', 'sometimes'],
   ])('%s=%s exits 2 with one line naming it', async (name, value) => {
     const { exit, stderr } = await runLesson(dir, { env: { PORT: '0', [name]: value } });
     expect(exit.code).toBe(2);

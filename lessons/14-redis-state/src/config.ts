@@ -9,6 +9,10 @@ export const DEFAULT_PORT = 4400;
 export const STATES = ['redis', 'memory'] as const;
 export type StateMode = (typeof STATES)[number];
 
+/** When the lesson's Redis calls fsync on its append-only file (redis.conf's appendfsync). */
+export const FSYNCS = ['always', 'everysec', 'no'] as const;
+export type Fsync = (typeof FSYNCS)[number];
+
 /** REDIS_URL, if set: an existing server the lesson uses (and never stops or flushes). */
 function redisUrl(): string | undefined {
   const raw = process.env.REDIS_URL?.trim();
@@ -33,6 +37,8 @@ export function readConfig() {
     limit: intEnv('LIMIT', 10, 1, 100_000),
     limitWindowMs: intEnv('LIMIT_WINDOW_MS', 60_000, 100, 3_600_000),
     redisUrl: redisUrl(),
+    /** The lesson's own Redis: fsync before each answer (always), once a second, or when the kernel likes. */
+    appendfsync: choiceEnv('REDIS_APPENDFSYNC', 'always', FSYNCS),
     /** How long a request waits for Redis before it answers 503. */
     redisTimeoutMs: intEnv('REDIS_TIMEOUT_MS', 500, 50, 10_000),
   };

@@ -72,8 +72,11 @@ async function startRedis(): Promise<string | undefined> {
   }
   const dir = privateStateDir('redis');
   lesson.atLast(() => removeStateDir(dir));
-  log(`${redisVersion(redisBin as string)} in ${dir} (redis.conf, the append-only file)`);
+  log(
+    `${redisVersion(redisBin as string)} in ${dir} (redis.conf, the append-only file; appendfsync ${config.appendfsync})`,
+  );
   const redis = superviseRedis(redisBin as string, dir, redisPort, {
+    appendfsync: config.appendfsync,
     log,
     say: (line) => say(`[redis] ${line}`),
     stopping: () => lesson.stopping,

@@ -9,9 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
+import type { Fsync } from '../config.ts';
 
 /** The configuration, written out: each setting says why (Redis allows no comment after a value). */
-export function redisConf(dir: string, port: number): string {
+export function redisConf(dir: string, port: number, appendfsync: Fsync): string {
   return `# Written by lessons/14-redis-state/src/redis/server.ts for one run of lesson 14.
 port ${port}
 # Loopback only: the instances are on this machine.
@@ -23,12 +24,13 @@ daemonize no
 logfile ""
 # No RDB snapshots: the append-only file alone keeps the data.
 save ""
-# Every write command is appended to a log that Redis replays when it starts...
+# Every write command is appended to a log that Redis replays when it starts.
 appendonly yes
-# ...and is on disk (fsync) before Redis answers it: an acknowledged INCR
-# survives a crash of Redis or of the machine. everysec, Redis's default,
-# may lose the last second of writes; no leaves it to the kernel.
-appendfsync always
+# always (the lesson's default): on disk (fsync) before Redis answers, so an
+# acknowledged INCR survives a crash of Redis or of the machine. everysec
+# (Redis's default): fsync once a second, the last second may be lost in a
+# power cut. no: when the kernel writes it back. (REDIS_APPENDFSYNC)
+appendfsync ${appendfsync}
 `;
 }
 
@@ -50,10 +52,11 @@ export async function startRedis(
   bin: string,
   dir: string,
   port: number,
+  appendfsync: Fsync,
   log: (line: string) => void,
 ): Promise<RedisServer> {
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, redisConf(dir, port));
+  writeFileSync(conf, redisConf(dir, port, appendfsync));
   const child = spawnUnderWatchdog(bin, [conf], 'TERM');
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let pid: number | undefined;

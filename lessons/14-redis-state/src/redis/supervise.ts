@@ -3,6 +3,7 @@
 // is started again at once, on the same port and from the same folder, so it
 // replays its append-only file and every acknowledged write is back. The
 // workers' clients reconnect by themselves (src/redis/client.ts).
+import type { Fsync } from '../config.ts';
 import { type RedisServer, startRedis } from './server.ts';
 
 export interface Supervised {
@@ -15,6 +16,7 @@ export interface Supervised {
 }
 
 interface Hooks {
+  appendfsync: Fsync;
   log: (line: string) => void;
   say: (line: string) => void;
   stopping: () => boolean;
@@ -23,7 +25,7 @@ interface Hooks {
 export function superviseRedis(bin: string, dir: string, port: number, hooks: Hooks): Supervised {
   let current: RedisServer | undefined;
   const start = async (): Promise<void> => {
-    current = await startRedis(bin, dir, port, hooks.say);
+    current = await startRedis(bin, dir, port, hooks.appendfsync, hooks.say);
     hooks.log(`redis-server (pid ${current.pid}) ready on ${current.url}`);
     void current.exited.then((code) => {
       if (hooks.stopping()) return;
