@@ -34,7 +34,7 @@ for (const state of ['memory', 'redis'] as const) {
     expect((passed === 5) === right, `the limit to ${right ? '' : 'not '}hold fleet-wide`);
 
     if (right) {
-      step('The lost update: GET then SET (?atomic=0), 400 visits from 0 again');
+      step('The lost update: GET then SET (?atomic=0), 400 visits more');
       const before = Math.max(...storm.values);
       const naive = await visitStorm(lesson.url, 400, 20, false);
       const last = Math.max(...naive.values) - before;
