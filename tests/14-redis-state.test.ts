@@ -6,7 +6,7 @@ import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { stateRoot } from '@cluster-course/shared/runtime/state-dir';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx/binary.ts';
-import { ChatClient } from '../lessons/14-redis-state/demo/chat-client.ts';
+import { onEachInstance as bothInstances, type ChatClient } from '../lessons/14-redis-state/demo/chat-client.ts';
 import {
   instancePrimary,
   instanceUrl,
@@ -186,23 +186,16 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
   });
 });
 
-/** Chat clients through nginx until there is one on each of instances 1 and 2 (nginx deals them in turn). */
+/** The chat clients of a test (demo/chat-client.ts finds one on each instance), closed after it. */
 const clients: ChatClient[] = [];
 afterEach(() => {
   for (const client of clients.splice(0)) client.close();
 });
+/** Both clients, closed after the test. */
 async function onEachInstance(url: string): Promise<[ChatClient, ChatClient]> {
-  const byInstance = new Map<number, ChatClient>();
-  for (let tries = 0; tries < 6 && byInstance.size < 2; tries++) {
-    const client = new ChatClient(url);
-    clients.push(client);
-    const { instance } = await client.connect();
-    if (byInstance.has(instance)) client.close();
-    else byInstance.set(instance, client);
-  }
-  const [one, two] = [byInstance.get(1), byInstance.get(2)];
-  if (!one || !two) throw new Error('no client reached both instances');
-  return [one, two];
+  const pair = await bothInstances(url);
+  clients.push(...pair);
+  return pair;
 }
 
 describe.skipIf(!redis || !nginx)(

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { courseRoot, listLessons } from '@cluster-course/shared/harness/lessons';
+import { exerciseFiles } from '@cluster-course/shared/tools/exercise/files';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 const lesson01 = listLessons().find((l) => l.number === '01');
@@ -22,10 +23,8 @@ beforeEach(() => {
   // Start from shipped files and no progress, whatever the learner has done.
   for (const l of withExercise) {
     rmSync(join(home, l.folder, '.state.json'), { force: true });
-    for (const orig of readdirSync(join(home, l.folder, '.pristine'))) {
-      const file = orig.replace(/\.orig$/, '');
-      cpSync(join(home, l.folder, '.pristine', orig), join(home, l.folder, file));
-    }
+    for (const file of exerciseFiles(l))
+      cpSync(join(home, l.folder, '.pristine', `${file}.orig`), join(home, l.folder, file));
   }
 });
 afterEach(() => rmSync(home, { recursive: true, force: true }));

@@ -72,3 +72,26 @@ export class ChatClient {
     this.socket.disconnect();
   }
 }
+
+/**
+ * One client on instance 1 and one on instance 2, both through nginx: nginx
+ * picks the instance, so connect until both are met (at most 6 tries).
+ * The clients not kept are closed; on a failure, all of them.
+ */
+export async function onEachInstance(url: string | URL): Promise<[ChatClient, ChatClient]> {
+  const made: ChatClient[] = [];
+  const byInstance = new Map<number, ChatClient>();
+  try {
+    for (let tries = 0; tries < 6 && byInstance.size < 2; tries++) {
+      const client = new ChatClient(url);
+      made.push(client);
+      const { instance } = await client.connect();
+      if (!byInstance.has(instance)) byInstance.set(instance, client);
+    }
+  } finally {
+    for (const client of made) if (![...byInstance.values()].includes(client) || byInstance.size < 2) client.close();
+  }
+  const [one, two] = [byInstance.get(1), byInstance.get(2)];
+  if (!one || !two) throw new Error('no client reached both instances');
+  return [one, two];
+}

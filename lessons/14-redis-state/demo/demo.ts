@@ -1,9 +1,11 @@
 // Demo of lesson 14: the same fleet (2 instances x 2 workers behind nginx)
 // with its state in each process's memory, then in Redis; the lost update;
-// what a round trip to Redis costs; Redis stopped; the chat across instances.
+// what a round trip to Redis costs; Redis stopped; the chat across instances,
+// and a client whose instance drains, recovered on the other.
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { expect, say, step, stopAndShow, table } from '@cluster-course/shared/harness/narrate';
+import { chatAcross, drainRecovers } from './chat-steps.ts';
 import { instanceUrl, login, me, redisPid, visitStorm } from './fleet.ts';
 import { visitLatency } from './measure.ts';
 
@@ -12,7 +14,7 @@ const start = (env: Record<string, string>) =>
   startLesson(dir, { env: { PORT: '0', WORKERS: '2', LIMIT: '5', ...env }, readyTimeoutMs: 40_000 });
 
 for (const state of ['memory', 'redis'] as const) {
-  step(`STATE=${state}: 400 POST /visits, 20 at a time, through nginx`);
+  step(`STATE=${state}: 400 POST /visits (20 at a time), a login, the limit and the chat, through nginx`);
   const lesson = await start({ STATE: state });
   try {
     const storm = await visitStorm(lesson.url, 400, 20);
@@ -28,6 +30,7 @@ for (const state of ['memory', 'redis'] as const) {
     for (let i = 0; i < 20; i++)
       if ((await fresh(instanceUrl(lesson, (i % 2) + 1, '/limited'))).status === 200) passed += 1;
     say(`  GET /limited 20 times, LIMIT=5: ${passed} passed`);
+    await chatAcross(lesson, state === 'redis');
     const right = state === 'redis';
     expect((Math.max(...storm.values) === 400) === right, `the count to be ${right ? '' : 'not '}400`);
     expect((there.status === 200) === right, `the session to ${right ? '' : 'not '}cross instances`);
@@ -74,6 +77,9 @@ for (const state of ['memory', 'redis'] as const) {
       say(`  POST /visits: ${down.status} after ${Math.round(ms)} ms ${down.body.trim()}`);
       say(`  GET /hello: ${hello.status}; after SIGCONT, POST /visits: ${back.status} ${back.body.trim()}`);
       expect(down.status === 503 && hello.status === 200 && back.status === 200, '503, then 200 again');
+
+      step('The chat: instance 1 drains (SIGTERM); its client reconnects through nginx to instance 2');
+      await drainRecovers(lesson);
     }
     step('SIGTERM: nginx and the instances stop, then Redis');
     await stopAndShow(lesson, lesson.lines.length);

@@ -39,3 +39,15 @@ export function redisVersion(bin: string): string {
   const match = /^(Redis|Valkey) server v=(\S+)/i.exec(stdout ?? '');
   return match ? `${match[1]} ${match[2]}` : 'unknown';
 }
+
+/**
+ * Can this server name its own process? `proc-title-template` came with
+ * Redis 6.2 (Valkey has always had it); an older server refuses to start
+ * on the directive, so the lesson writes it only where it is known.
+ */
+export function namesItsProcess(version: string): boolean {
+  const match = /^(Redis|Valkey) (\d+)\.(\d+)/.exec(version);
+  if (!match) return false;
+  const [major, minor] = [Number(match[2]), Number(match[3])];
+  return match[1] === 'Valkey' || major > 6 || (major === 6 && minor >= 2);
+}

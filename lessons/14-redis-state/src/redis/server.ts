@@ -10,9 +10,13 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
 import type { Fsync } from '../config.ts';
+import { namesItsProcess, redisVersion } from './binary.ts';
 
 /** The configuration, written out: each setting says why (Redis allows no comment after a value). */
-export function redisConf(dir: string, port: number, appendfsync: Fsync): string {
+export function redisConf(dir: string, port: number, appendfsync: Fsync, titled: boolean): string {
+  // What ps and pgrep show: "redis-server 127.0.0.1:PORT (lesson 14)", so the
+  // lesson's server is told apart from any other Redis on the machine.
+  const title = titled ? '# How ps shows it.\nproc-title-template "{title} {listen-addr} (lesson 14)"\n' : '';
   return `# Written by lessons/14-redis-state/src/redis/server.ts for one run of lesson 14.
 port ${port}
 # Loopback only: the instances are on this machine.
@@ -31,7 +35,7 @@ appendonly yes
 # (Redis's default): fsync once a second, the last second may be lost in a
 # power cut. no: when the kernel writes it back. (REDIS_APPENDFSYNC)
 appendfsync ${appendfsync}
-`;
+${title}`;
 }
 
 /** Start-up lines that say nothing new here (the memory-overcommit warning is for a production host: README). */
@@ -56,7 +60,7 @@ export async function startRedis(
   log: (line: string) => void,
 ): Promise<RedisServer> {
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, redisConf(dir, port, appendfsync));
+  writeFileSync(conf, redisConf(dir, port, appendfsync, namesItsProcess(redisVersion(bin))));
   const child = spawnUnderWatchdog(bin, [conf], 'TERM');
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let pid: number | undefined;
