@@ -95,7 +95,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       const sent = Date.now();
       lesson.signal(signal);
       const exit = await lesson.waitForExit(5_000);
-      expect(exit).toMatchObject({ code: 0, signal: null });
+      expect(exit, lesson.output()).toMatchObject({ code: 0, signal: null });
       expect(await waitForGone(pids, Math.max(0, 5_000 - (Date.now() - sent)))).toBe(true);
     });
 
@@ -145,7 +145,8 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
           const pids = lesson.members().map((p) => p.pid);
           const sent = Date.now();
           lesson.signal('SIGTERM');
-          expect(await lesson.waitForExit(5_000)).toMatchObject({ code: 0, signal: null });
+          // On a failure, what the lesson printed says why (a soak run once saw code 1 here).
+          expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 0, signal: null });
           expect(await waitForGone(pids, 5_000)).toBe(true);
           expect(Date.now() - sent).toBeLessThan(RACE_MS);
         });
@@ -172,7 +173,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
               process.kill(Number(pid), 'SIGUSR2');
               await lesson.waitForLine(new RegExp(`port ${port} is already in use`));
               const seen = Date.now();
-              expect(await lesson.waitForExit(5_000)).toMatchObject({ code: 1, signal: null });
+              expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 1, signal: null });
               expect(Date.now() - seen).toBeLessThan(RACE_MS);
               expect(lesson.stderr().filter((line) => line.trim())).toHaveLength(1);
               expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);

@@ -1,6 +1,7 @@
 // The layout rules of CONTRIBUTING.md, checked on every lesson: src/ is the
-// program and nothing else (and so is a part's src/, e.g. 02's stranded/src/), a lesson program imports only shared/'s runtime,
-// its port is its number's, and a lesson builds only on lessons before it.
+// program and nothing else (and so is a part's src/, e.g. 02's
+// stranded/src/), a lesson program imports only shared/'s runtime, its port
+// is its number's, and a lesson builds only on lessons before it.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { listLessons, partsOf } from '@cluster-course/shared/harness/lessons';

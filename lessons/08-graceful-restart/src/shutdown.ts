@@ -14,7 +14,10 @@ export async function retire(pool: Pool, worker: Worker): Promise<void> {
   if (worker.isDead()) return;
   pool.retiring.add(worker);
   const exited = once(worker, 'exit');
-  if (pool.listening.has(worker)) {
+  if (!worker.isConnected()) {
+    // Its IPC channel is closed: it is leaving already (a crash in progress),
+    // and STOP sent now would be an unhandled ERR_IPC_CHANNEL_CLOSED error.
+  } else if (pool.listening.has(worker)) {
     worker.send(STOP);
   } else {
     // Not serving yet (and maybe not even listening for messages): just end it.

@@ -31,6 +31,12 @@ export async function stopWorkers(workers: Iterable<Worker>, options: StopWorker
   const running = [...workers].filter((worker) => !worker.isDead());
   const exited = running.map((worker) => once(worker, 'exit'));
   for (const worker of running) {
+    // Its IPC channel already closed: it is on its way out (it crashed, or
+    // disconnected itself) and its exit is all there is to wait for. A
+    // message now (a lesson's graceful step may be worker.send()) would be
+    // an 'error' event, ERR_IPC_CHANNEL_CLOSED, that no one handles: the
+    // primary would die of it with exit code 1 and leave the rest running.
+    if (!worker.isConnected()) continue;
     if (isListening(worker)) graceful(worker);
     else worker.process.kill('SIGTERM');
   }

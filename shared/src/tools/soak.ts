@@ -9,7 +9,7 @@
 //                    or 20 with --busy: with both cores taken by hogs a
 //                    healthy run on Node.js 20 takes about 8 minutes
 // A run that leaves a process running fails (every process a run starts
-// carries the run's marker variable: shared/src/suite.ts). Exit code 0
+// carries the run's marker variable: shared/src/tools/suite.ts). Exit code 0
 // only when every run was green.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';

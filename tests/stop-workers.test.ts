@@ -1,0 +1,25 @@
+// The course's cluster stop (shared/src/runtime/stop-workers.ts), at a
+// moment the lessons' own tests cannot force: a worker whose IPC channel has
+// closed but which has not exited yet (a crash in progress). A graceful
+// message to it would be an unhandled ERR_IPC_CHANNEL_CLOSED, and the
+// primary would die of it with exit code 1.
+import { join } from 'node:path';
+import { startLesson } from '@cluster-course/shared/harness';
+import { waitForGone } from '@cluster-course/shared/harness/proc';
+import { expect, it } from 'vitest';
+
+const fixtures = join(import.meta.dirname, 'fixtures');
+
+it('a stop that meets a worker already leaving waits for its exit: exit code 0, nothing left', async () => {
+  const lesson = await startLesson(fixtures, { entry: 'leaving-worker.ts', waitForReady: false });
+  const [, pid] = await lesson.waitForLine(/worker 1 \(pid (\d+)\) closed its channel/);
+  await lesson.waitForLine(/worker 2 ready/);
+  const pids = lesson.members().map((member) => member.pid);
+  lesson.signal('SIGTERM');
+  await lesson.waitForLine(/SIGTERM: stopping 2 workers/);
+  // Worker 1 is still alive here: it leaves only now.
+  process.kill(Number(pid), 'SIGUSR2');
+  expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 0, signal: null });
+  expect(lesson.stderr().join('\n')).toBe('');
+  expect(await waitForGone(pids, 5_000)).toBe(true);
+});
