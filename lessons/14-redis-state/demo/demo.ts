@@ -2,13 +2,26 @@
 // with its state in each process's memory, then in Redis; the lost update;
 // what a round trip to Redis costs; Redis stopped; the chat across instances,
 // and a client whose instance drains, recovered on the other.
+
+import { findNginx, missingNginx } from '@cluster-course/13-nginx/nginx/binary';
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { expect, say, step, stopAndShow, table } from '@cluster-course/shared/harness/narrate';
+import { findRedisServer, missingRedis } from '../src/redis/binary.ts';
 import { chatAcross, drainRecovers } from './chat-steps.ts';
 import { instanceUrl, login, me, redisPid, visitStorm } from './fleet.ts';
 import { visitLatency } from './measure.ts';
 
+// The demo starts its own Redis and nginx: without them, it says so and is done.
+const missing = !findRedisServer()
+  ? missingRedis()
+  : !findNginx()
+    ? missingNginx().replace('lesson 13', 'lesson 14')
+    : undefined;
+if (missing) {
+  say(`lesson 14's demo skipped: ${missing}`);
+  process.exit(0);
+}
 const dir = new URL('..', import.meta.url).pathname;
 const start = (env: Record<string, string>) =>
   startLesson(dir, { env: { PORT: '0', WORKERS: '2', LIMIT: '5', ...env }, readyTimeoutMs: 40_000 });
