@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
@@ -175,11 +175,14 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
     }
   });
 
-  it("its Redis runs from a private folder, gone after the stop; no redis-server of the lesson's is left", async () => {
+  it("its Redis runs from a private folder, named (lesson 14) in ps, gone after the stop; no redis-server of the lesson's is left", async () => {
     const lesson = await start();
     const folder = join(stateRoot('redis'), String(lesson.pid));
     expect(existsSync(join(folder, 'redis.conf'))).toBe(true);
     const pid = redisPid(lesson);
+    // What `pgrep -f '^redis-server .*\(lesson 14\)'` (Try it) matches: its process title.
+    const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
+    expect(title).toMatch(/^(redis|valkey)-server 127\.0\.0\.1:\d+ \(lesson 14\)$/);
     expect((await lesson.stop('SIGTERM')).code).toBe(0);
     expect(existsSync(folder)).toBe(false);
     expect(lesson.members().map((p) => p.pid)).not.toContain(pid);
