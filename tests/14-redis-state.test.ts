@@ -61,7 +61,7 @@ describe('lesson 14: what it checks before it starts anything', () => {
 });
 
 describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instances x 2 workers', () => {
-  it('1,000 concurrent POST /visits through nginx, over every worker of both instances, end at exactly 1,000', async () => {
+  it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
     const lesson = await start();
     const storm = await visitStorm(lesson.url, 1_000, 20);
     expect(storm.failed).toBe(0);
