@@ -6,17 +6,18 @@
 
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
 import type { Fsync } from '../config.ts';
 import { namesItsProcess, redisVersion } from './binary.ts';
 
 /** The configuration, written out: each setting says why (Redis allows no comment after a value). */
-export function redisConf(dir: string, port: number, appendfsync: Fsync, titled: boolean): string {
+export function redisConf(dir: string, port: number, appendfsync: Fsync, name: string | undefined): string {
   // What ps and pgrep show: "redis-server 127.0.0.1:PORT (lesson 14)", so the
-  // lesson's server is told apart from any other Redis on the machine.
-  const title = titled ? '# How ps shows it.\nproc-title-template "{title} {listen-addr} (lesson 14)"\n' : '';
+  // lesson's server is told apart from any other Redis on the machine. The
+  // name is written out: Redis's {title} is the path it was started by.
+  const title = name ? `# How ps shows it.\nproc-title-template "${name} {listen-addr} (lesson 14)"\n` : '';
   return `# Written by lessons/14-redis-state/src/redis/server.ts for one run of lesson 14.
 port ${port}
 # Loopback only: the instances are on this machine.
@@ -60,7 +61,8 @@ export async function startRedis(
   log: (line: string) => void,
 ): Promise<RedisServer> {
   const conf = join(dir, 'redis.conf');
-  writeFileSync(conf, redisConf(dir, port, appendfsync, namesItsProcess(redisVersion(bin))));
+  const name = namesItsProcess(redisVersion(bin)) ? basename(bin) : undefined;
+  writeFileSync(conf, redisConf(dir, port, appendfsync, name));
   const child = spawnUnderWatchdog(bin, [conf], 'TERM');
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   let pid: number | undefined;
