@@ -128,14 +128,46 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
   it('library, polling then upgrade, 20 clients: all connect and upgrade; a broadcast reaches every client on every worker', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'library' } });
     const sockets = Array.from({ length: 20 }, () => client(lesson.url));
+    // A client gives up an upgrade quietly, and a closed one still names its
+    // last transport: keep both stories, to tell them apart if this fails.
+    const events: string[] = [];
+    for (const [i, s] of sockets.entries()) {
+      s.io.engine.on('upgradeError', (err) => events.push(`client ${i} upgradeError: ${err.message}`));
+      s.io.engine.on('close', (reason) => events.push(`client ${i} closed: ${reason}`));
+    }
     expect(await Promise.all(sockets.map(connected))).toEqual(Array(20).fill(true));
-    await Promise.all(sockets.map(upgraded));
-    expect(sockets.map((s) => s.io.engine.transport.name)).toEqual(Array(20).fill('websocket'));
+    // A timeout says which step it was, and how many clients it caught (a
+    // matrix run on Node.js 26 once saw one of these steps time out).
+    const transports = () => sockets.map((s) => s.io.engine.transport.name);
+    await Promise.all(sockets.map(upgraded)).catch((err) => {
+      const refused = lesson
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('refused'));
+      throw new Error(
+        `not every client upgraded within 5 s: ${transports().join(' ')} (${err}); ` +
+          `clients: ${events.join('; ') || 'no upgrade error, none closed'}; lesson: ${refused.join(' | ') || 'refused nothing'}`,
+      );
+    });
+    expect(transports()).toEqual(Array(20).fill('websocket'));
     const who = await Promise.all(sockets.map(whoami));
     expect(new Set(who.map((w) => w.workerPid)).size).toBe(2);
-    const received = Promise.all(sockets.map(nextMessage));
+    const got = new Set<number>();
+    const received = Promise.all(
+      sockets.map((s, i) =>
+        nextMessage(s).then((message) => {
+          got.add(i);
+          return message;
+        }),
+      ),
+    );
     sockets[0]?.emit('message', 'hello, everyone');
-    const messages = (await received).map(([m]) => m);
+    const messages = (
+      await received.catch((err) => {
+        const missing = sockets.flatMap((_, i) => (got.has(i) ? [] : [`client ${i} (pid ${who[i]?.workerPid})`]));
+        throw new Error(`the broadcast did not reach ${missing.join(', ')} within 5 s (${err})`);
+      })
+    ).map(([m]) => m);
     expect(messages).toEqual(
       Array(20).fill({ from: sockets[0]?.id, text: 'hello, everyone', workerId: who[0]?.workerId }),
     );

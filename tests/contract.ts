@@ -65,7 +65,10 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
     it.each(badEnvironments)('%s=%s exits 2 with one line naming the variable and value', async (name, value) => {
       const { exit, stdout, stderr } = await runLesson(dir, { env: { ...env, [name]: value } });
       expect(exit.code).toBe(2);
-      expect(stderr.filter((line) => line.trim())).toHaveLength(1);
+      expect(
+        stderr.filter((line) => line.trim()),
+        [...stdout, ...stderr].join('\n'),
+      ).toHaveLength(1);
       expect(stderr[0]).toContain(name);
       expect(stderr[0]).toContain(value);
       expect(stdout.join('\n')).not.toMatch(/\bready\b/);
@@ -118,7 +121,10 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
         });
         const exit = await lesson.waitForExit(5_000);
         expect(exit.code).toBe(1);
-        expect(lesson.stderr().filter((line) => line.trim())).toHaveLength(1);
+        expect(
+          lesson.stderr().filter((line) => line.trim()),
+          lesson.output(),
+        ).toHaveLength(1);
         expect(lesson.stderr()[0]).toContain(String(port));
         // No respawn loop, counted: not one worker was forked (every log line
         // about a worker names its pid, and there is none).
@@ -175,7 +181,10 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
               const seen = Date.now();
               expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 1, signal: null });
               expect(Date.now() - seen).toBeLessThan(RACE_MS);
-              expect(lesson.stderr().filter((line) => line.trim())).toHaveLength(1);
+              expect(
+                lesson.stderr().filter((line) => line.trim()),
+                lesson.output(),
+              ).toHaveLength(1);
               expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);
             } finally {
               await closePort(port);

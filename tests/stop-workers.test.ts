@@ -1,6 +1,7 @@
 // The course's cluster stop (shared/src/runtime/stop-workers.ts), at a
 // moment the lessons' own tests cannot force: a worker whose IPC channel has
-// closed but which has not exited yet (a crash in progress). A graceful
+// closed but which has not exited yet (a crash in progress, or, as in the
+// fixture, a worker that disconnected itself and is still finishing). A graceful
 // message to it would be an unhandled ERR_IPC_CHANNEL_CLOSED, and the
 // primary would die of it with exit code 1.
 import { join } from 'node:path';

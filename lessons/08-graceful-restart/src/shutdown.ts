@@ -15,7 +15,7 @@ export async function retire(pool: Pool, worker: Worker): Promise<void> {
   pool.retiring.add(worker);
   const exited = once(worker, 'exit');
   if (!worker.isConnected()) {
-    // Its IPC channel is closed: it is leaving already (a crash in progress),
+    // Its IPC channel is closed: it is leaving already (it crashed, or left),
     // and STOP sent now would be an unhandled ERR_IPC_CHANNEL_CLOSED error.
   } else if (pool.listening.has(worker)) {
     worker.send(STOP);
