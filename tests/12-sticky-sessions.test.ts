@@ -1,9 +1,11 @@
 import { once } from 'node:events';
 import http from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { socketInodesOf, tcpSockets } from '@cluster-course/shared/runtime/sockets';
 import type { Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -33,6 +35,16 @@ function client(url: string, options: ClientOptions = {}) {
 }
 const nextMessage = (socket: Socket) => next(socket, 'message', { signal: AbortSignal.timeout(5_000) });
 const address = (i: number) => `127.0.0.${i + 2}`;
+/** The server's side of every established connection to `port`, from /proc/net/tcp. */
+const established = (port: number) => tcpSockets().filter((s) => s.localPort === port && s.state === '01');
+/** Polls /proc every 10 ms (nothing there to wait on) until `check` gives a value; 5 s at most. */
+async function until<T>(check: () => T | undefined, what: string): Promise<T> {
+  for (const deadline = Date.now() + 5_000; Date.now() < deadline; await sleep(10)) {
+    const value = check();
+    if (value !== undefined) return value;
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
 
 describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
   it('plain, polling only, 20 clients one after another: handshakes fail with "Session ID unknown"', async () => {
@@ -171,6 +183,40 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
     expect(messages).toEqual(
       Array(20).fill({ from: sockets[0]?.id, text: 'hello, everyone', workerId: who[0]?.workerId }),
     );
+  });
+
+  it("library: a WebSocket's first frame that reaches the primary's copy of a handed-over socket stays for the worker (the primary stops reading before the hand-off)", async () => {
+    // The order a busy machine makes by chance, forced: the primary hands
+    // the upgrade over and stops before it has the worker's acknowledgement
+    // (so its copy of the socket is still open); the worker answers 101 and
+    // stops before it reads again; the client's first frame (the probe,
+    // 12 bytes) arrives; the primary runs first.
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'library', WORKERS: '1' }, freezeUpgrade: true });
+    const port = Number(new URL(lesson.url).port);
+    const socket = client(lesson.url); // long-polling first, then the upgrade
+    const [, primary] = await lesson.waitForLine(/\[test hook\] primary \(pid (\d+)\) stopped after handing/);
+    const [, worker] = await lesson.waitForLine(/\[test hook\] worker 1 \(pid (\d+)\) stopped after answering/);
+    try {
+      // The WebSocket's connection: the worker has it (a request the primary
+      // is still to read, the client's POST, for one, is the primary's alone).
+      const theirs = socketInodesOf(Number(worker));
+      const probe = await until(
+        () => established(port).find((s) => s.rxQueue > 0 && theirs.has(s.inode)),
+        'the probe to arrive',
+      );
+      process.kill(Number(primary), 'SIGCONT');
+      // The primary lets its copy go once it has the acknowledgement; what it
+      // read before that is lost. Unread, the probe is still in the kernel's queue.
+      await until(
+        () => !socketInodesOf(Number(primary)).has(probe.inode) || undefined,
+        'the primary to close its copy',
+      );
+      expect(established(port).find((s) => s.inode === probe.inode)?.rxQueue).toBe(probe.rxQueue);
+    } finally {
+      process.kill(Number(primary), 'SIGCONT');
+      process.kill(Number(worker), 'SIGCONT');
+    }
+    await upgraded(socket); // the worker reads the probe: the client is on the WebSocket
   });
 
   it('library: a worker killed, its clients reconnect at once (never to its replacement still starting) and get broadcasts again', async () => {

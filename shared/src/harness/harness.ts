@@ -47,6 +47,8 @@ export interface StartOptions {
    * BROKER_WORKER_ID). Cluster workers need none.
    */
   workerIdEnv?: string;
+  /** Tests only: stop the primary after it hands over a WebSocket upgrade, the worker after its 101 (freeze-upgrade.ts). */
+  freezeUpgrade?: boolean;
   /**
    * `false`: run the .ts files with Node.js's own type stripping (22.18+)
    * instead of tsx's loader. Default true.
@@ -90,6 +92,10 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   }
   const hooked = Boolean(options.holdWorker || options.pauseWorker);
   const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
+  if (options.freezeUpgrade) {
+    env[HOOK_ENV.freezeUpgrade] = '1';
+    hook.push('--import', fileURLToPath(new URL('./freeze-upgrade.ts', import.meta.url)));
+  }
   // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/tools/exercise/).
   if (process.env[EXERCISE_ENV] && process.env[EXERCISE_ENV] === basename(dir)) {
     env[HOOK_ENV.exerciseSrc] = join(dir, 'src');

@@ -13,6 +13,8 @@ export const HOOK_ENV = {
    * BROKER_WORKER_ID).
    */
   workerIdFrom: 'CLUSTER_COURSE_WORKER_ID_FROM',
+  /** freeze-upgrade.ts: stop the primary after it hands over a WebSocket upgrade, the worker after its 101. */
+  freezeUpgrade: 'CLUSTER_COURSE_FREEZE_UPGRADE',
   /** harness.ts, tools/exercise/: the lesson folder whose exercise runs instead of its src/. */
   exercise: 'CLUSTER_COURSE_EXERCISE',
   /** tools/exercise/register.mjs: the lesson's src/ and the learner's exercise folder. */
