@@ -198,8 +198,8 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
 
 /** The chat clients of a test (demo/chat-client.ts finds one on each instance), closed after it. */
 const clients: ChatClient[] = [];
-afterEach(() => {
-  for (const client of clients.splice(0)) client.close();
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.close()));
 });
 /** Both clients, closed after the test. */
 async function onEachInstance(url: string): Promise<[ChatClient, ChatClient]> {

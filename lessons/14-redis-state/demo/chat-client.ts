@@ -68,8 +68,20 @@ export class ChatClient {
     }
   }
 
-  close(): void {
+  /**
+   * Disconnects, and resolves once the WebSocket under it has closed: the
+   * server has read the close and answered it (2 s at most). Stopping the
+   * lesson before that would find the connection still closing, and a
+   * worker leaving then resets it (nginx logs "recv() failed (104...").
+   */
+  async close(): Promise<void> {
+    // engine.io-client keeps the WebSocket (the ws package's, on Node.js) as its transport's `ws`.
+    type Ws = EventEmitter & { readyState: number };
+    const ws = (this.socket.io.engine?.transport as unknown as { ws?: Ws | null } | undefined)?.ws;
+    const open = ws && ws.readyState !== 3; // 3: CLOSED already (its instance was killed, say)
+    const closed = open ? once(ws, 'close', { signal: AbortSignal.timeout(2_000) }).catch(() => {}) : undefined;
     this.socket.disconnect();
+    await closed;
   }
 }
 
@@ -89,7 +101,8 @@ export async function onEachInstance(url: string | URL): Promise<[ChatClient, Ch
       if (!byInstance.has(instance)) byInstance.set(instance, client);
     }
   } finally {
-    for (const client of made) if (![...byInstance.values()].includes(client) || byInstance.size < 2) client.close();
+    const kept = byInstance.size === 2 ? [...byInstance.values()] : [];
+    await Promise.all(made.filter((client) => !kept.includes(client)).map((client) => client.close()));
   }
   const [one, two] = [byInstance.get(1), byInstance.get(2)];
   if (!one || !two) throw new Error('no client reached both instances');

@@ -17,8 +17,7 @@ export async function chatAcross(lesson: LessonProcess, crosses: boolean): Promi
     say(`  the client on instance 2 heard: ${heard}`);
     expect(b.received.some((m) => m.instance === 1) === crosses, `the chat to ${crosses ? '' : 'not '}cross instances`);
   } finally {
-    a.close();
-    b.close();
+    await Promise.all([a.close(), b.close()]);
   }
 }
 
@@ -39,7 +38,6 @@ export async function drainRecovers(lesson: LessonProcess): Promise<void> {
     say(`  what it has now: ${a.received.map((m) => `"${m.text}"`).join(', ')}`);
     expect(welcome.instance === 2 && welcome.recovered && a.received.length === 3, 'a recovered session on instance 2');
   } finally {
-    a.close();
-    b.close();
+    await Promise.all([a.close(), b.close()]);
   }
 }
