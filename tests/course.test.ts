@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { runLesson } from '@cluster-course/shared/harness';
 import { courseRoot, listLessons } from '@cluster-course/shared/harness/lessons';
 import { committedMap, courseMap } from '@cluster-course/shared/tools/course-map';
-import { hasExercise } from '@cluster-course/shared/tools/exercise/files';
+import { exerciseFiles, hasExercise } from '@cluster-course/shared/tools/exercise/files';
 import { trySteps } from '@cluster-course/shared/tools/try-steps';
 import { describe, expect, it } from 'vitest';
 
@@ -87,7 +87,7 @@ describe('the course', () => {
       'has an exercise: TODO files named as in src/, their pristine copies, 3 hints, a README section',
       () => {
         const dir = join(lesson.dir, 'exercise');
-        const files = readdirSync(join(dir, '.pristine')).map((name) => name.replace(/\.orig$/, ''));
+        const files = exerciseFiles(lesson);
         expect(files.length).toBeGreaterThan(0);
         for (const file of files) {
           expect(existsSync(join(lesson.dir, 'src', file)), `src/${file}, the solution of exercise/${file}`).toBe(true);

@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
-const entry = fileURLToPath(new URL('./instance-main.ts', import.meta.url));
+const instanceMain = fileURLToPath(new URL('./instance-main.ts', import.meta.url));
 
 export interface Instance {
   /** 1 to INSTANCES: what x-instance says. */
@@ -17,21 +17,29 @@ export interface Instance {
   process?: ChildProcess;
 }
 
+export interface StartOptions {
+  workers: number;
+  /** Its stdout lines, with `[instance n]` in front. */
+  out: (line: string) => void;
+  /** Its stderr lines, as they are. */
+  err: (line: string) => void;
+  /** The instance's entry file; src/instance-main.ts unless a later lesson brings its own. */
+  entry?: string;
+  /** More environment for the instance (lesson 14: where Redis is). */
+  env?: Record<string, string>;
+}
+
 /**
  * Starts instance `n` on its port and resolves once it is ready (every
- * worker listens: its "serving on" line), or false if it exits first. Its lines are passed to
- * `out`/`err` with `[instance n]` in front.
+ * worker listens: its "serving on" line), or false if it exits first.
  */
-export async function startInstance(
-  instance: Instance,
-  workers: number,
-  out: (line: string) => void,
-  err: (line: string) => void,
-): Promise<boolean> {
+export async function startInstance(instance: Instance, options: StartOptions): Promise<boolean> {
+  const { workers, out, err, entry = instanceMain } = options;
   // process.execArgv: `--import tsx`, and any test hook the lesson was given.
   const child = spawn(process.execPath, [...process.execArgv, entry], {
     env: {
       ...process.env,
+      ...options.env,
       INSTANCE: String(instance.n),
       PORT: String(instance.port),
       HOST: '127.0.0.1',

@@ -15,7 +15,11 @@ export interface LessonStop {
   stop(reason: string, code: number): Promise<never>;
 }
 
-export function lessonStop(log: (line: string) => void): LessonStop {
+/** `what` names the parts in the stop's first line (lesson 14 has Redis too). */
+export function lessonStop(
+  log: (line: string) => void,
+  what = 'nginx (gracefully) and draining every instance',
+): LessonStop {
   const parts: (() => Promise<unknown> | unknown)[] = [];
   const last: (() => void)[] = [];
   let stopped: Promise<never> | undefined;
@@ -31,7 +35,7 @@ export function lessonStop(log: (line: string) => void): LessonStop {
     atLast: (cleanup) => last.push(cleanup),
     stop(reason, code) {
       stopped ??= (async () => {
-        log(`${reason}: stopping nginx (gracefully) and draining every instance`);
+        log(`${reason}: stopping ${what}`);
         await Promise.all(parts.map((part) => part()));
         for (const cleanup of last) cleanup();
         log(`stopped; exit code ${code}`);

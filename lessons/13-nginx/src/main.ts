@@ -63,7 +63,7 @@ log(`nginx prefix (configuration, pid file, access.log): ${prefix}`);
 
 /** Starts an instance; an exit we did not ask for, once it was ready, is logged: nginx routes around it. */
 async function start(instance: Instance): Promise<boolean> {
-  const ready = await startInstance(instance, config.workers, say, sayErr);
+  const ready = await startInstance(instance, { workers: config.workers, out: say, err: sayErr });
   const child = instance.process;
   child?.once('exit', (code, signal) => {
     // child.killed: we signalled it (a deploy's drain, or the stop).

@@ -1,25 +1,13 @@
-// Running nginx as a child of the lesson. nginx is not a Node.js process: it
-// has no IPC channel to lose and does not notice its parent dying, so a
-// lesson killed with SIGKILL would leave it serving forever. The lesson
-// therefore starts it under a six-line shell watchdog whose stdin is a pipe
-// from the lesson. However the lesson ends (a clean stop that closes the
-// pipe, or SIGKILL, where the kernel closes it), the watchdog reads
-// end-of-file and sends nginx SIGQUIT: a graceful stop, bounded by
-// worker_shutdown_timeout. Instances need no such help: they are Node.js
-// processes that hold the same kind of lifeline (shared/src/runtime/lifeline.ts).
-import { type ChildProcess, spawn } from 'node:child_process';
+// Running nginx as a child of the lesson, under the watchdog of
+// src/watchdog.ts: however the lesson ends, even by SIGKILL, nginx gets
+// SIGQUIT, a graceful stop bounded by worker_shutdown_timeout. Instances need
+// no such help: they are Node.js processes that hold the same kind of
+// lifeline (shared/src/runtime/lifeline.ts).
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
+import { spawnUnderWatchdog } from '../watchdog.ts';
 import { hasErrorLogFlag } from './binary.ts';
-
-const WATCHDOG = `
-exec 3<&0                 # our stdin, the lesson's pipe, kept as fd 3
-"$0" "$@" 3<&- &          # nginx in the foreground (daemon off), as our child
-nginx=$!
-{ cat <&3 >/dev/null; kill -QUIT "$nginx" 2>/dev/null; } &
-exec 3<&-
-wait "$nginx"
-`;
 
 /** nginx's notices that say nothing new here (its signals, its event method, each worker's own exit). */
 const quiet =
@@ -43,8 +31,8 @@ export interface Nginx {
 export function startNginx(bin: string, version: string, prefix: string, conf: string, log: (line: string) => void) {
   const args = ['-p', prefix, '-c', conf, '-g', 'daemon off;'];
   if (hasErrorLogFlag(version)) args.push('-e', 'stderr'); // else nginx first tries /var/log/nginx
-  const child = spawn('/bin/sh', ['-c', WATCHDOG, bin, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
-  child.stdin?.on('error', () => {}); // the lifeline: never written to
+  const child = spawnUnderWatchdog(bin, args, 'QUIT');
+  child.stdout?.resume(); // nginx writes nothing there
   const exited = once(child, 'exit').then(([code]) => code as number | null);
 
   let firstError = '';

@@ -1,11 +1,12 @@
 // An exercise's files. In lessons/NN-slug/exercise/:
-//   *.ts          the learner's files, same names as in src/ (src/ is the solution)
+//   *.ts          the learner's files, same names as in src/ (src/ is the solution),
+//                 in the same subfolders where src/ has them (state/visits.ts)
 //   HINTS.md      the hints, one `## Hint N` section a step
 //   .pristine/    each *.ts as shipped, as <name>.orig: --reset copies them back
 //                 (not git: a learner's clone may have no clean git state, or no git)
 //   .state.json   progress (hints seen, the last check); ignored by git
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 
 /**
@@ -23,9 +24,9 @@ export function hasExercise(lesson: Lesson): boolean {
   return existsSync(pristineDir(lesson));
 }
 
-/** The files the learner edits: the names of the pristine copies. */
+/** The files the learner edits: the paths of the pristine copies (`primary.ts`, `state/visits.ts`). */
 export function exerciseFiles(lesson: Lesson): string[] {
-  return readdirSync(pristineDir(lesson))
+  return readdirSync(pristineDir(lesson), { recursive: true, encoding: 'utf8' })
     .filter((name) => name.endsWith('.orig'))
     .map((name) => name.slice(0, -'.orig'.length))
     .sort();
@@ -45,8 +46,14 @@ export function changedFiles(lesson: Lesson): string[] {
   return exerciseFiles(lesson).filter((file) => current(lesson, file) !== pristine(lesson, file));
 }
 
+/** Writes `content` as the exercise file `file` of `dir`, making its subfolder if it has one. */
+export function writeExerciseFile(dir: string, file: string, content: string): void {
+  mkdirSync(dirname(join(dir, file)), { recursive: true });
+  writeFileSync(join(dir, file), content);
+}
+
 export function resetFiles(lesson: Lesson): void {
-  for (const file of exerciseFiles(lesson)) writeFileSync(join(exerciseDir(lesson), file), pristine(lesson, file));
+  for (const file of exerciseFiles(lesson)) writeExerciseFile(exerciseDir(lesson), file, pristine(lesson, file));
 }
 
 /** Where the TODOs still are: `primary.ts:22 TODO 1: start config.workers ...`. */

@@ -5,12 +5,12 @@
 // temporary folder, so the learner's own files are never touched. It runs
 // every lesson's whole test file, so it takes minutes: CI runs it
 // (.ci/run), the suite does not.
-import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
-import { exerciseFiles, pristine } from './files.ts';
+import { exerciseFiles, pristine, writeExerciseFile } from './files.ts';
 
 async function withFiles(lesson: Lesson, solved: boolean) {
   const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
@@ -18,8 +18,8 @@ async function withFiles(lesson: Lesson, solved: boolean) {
     // Like the lesson's folder: its .ts files are ES modules.
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     for (const file of exerciseFiles(lesson)) {
-      if (solved) copyFileSync(join(lesson.dir, 'src', file), join(dir, file));
-      else writeFileSync(join(dir, file), pristine(lesson, file));
+      const content = solved ? readFileSync(join(lesson.dir, 'src', file), 'utf8') : pristine(lesson, file);
+      writeExerciseFile(dir, file, content);
     }
     return await checkExercise(lesson, { exerciseDir: dir, all: solved });
   } finally {
