@@ -19,21 +19,23 @@ describe('pnpm new lesson', () => {
   const scaffold = (...args: string[]) =>
     runLesson(courseRoot, { entry: 'shared/src/tools/new-lesson.ts', args, env: { NO_COLOR: '1' } });
 
+  // The number the next lesson would take: the bad input names it, and nothing may be made.
+  const next = String(listLessons().length + 1).padStart(2, '0');
   // The whole scaffold (it makes a lesson that passes pnpm verify, the course
   // test and pnpm readme:try) is run by .ci/run in a throwaway worktree: here
   // it would add a lesson under the feet of the other test files.
   it.each([
-    [['lesson', '14', 'Title: x'], /"14" is not NN-slug/],
-    [['lesson', '14-Redis', 'Title: x'], /is not NN-slug/],
-    [['lesson', '14-redis', 'no colon'], /the title is "Short title: what it shows"/],
+    [['lesson', next, 'Title: x'], new RegExp(`"${next}" is not NN-slug`)],
+    [['lesson', `${next}-Redis`, 'Title: x'], /is not NN-slug/],
+    [['lesson', `${next}-redis`, 'no colon'], /the title is "Short title: what it shows"/],
     [['lesson', '01-again', 'Again: x'], /lesson 01 exists: lessons\/01-hello-cluster/],
-    [['page', '14-redis', 'Title: x'], /"page" is not something pnpm new makes/],
+    [['page', `${next}-redis`, 'Title: x'], /"page" is not something pnpm new makes/],
   ])('%j: one line and the usage, exit 2, nothing made', async (args, line) => {
     const { exit, stderr } = await scaffold(...args);
     expect(exit.code).toBe(2);
     expect(stderr[0]).toMatch(line);
     expect(stderr[1]).toMatch(/^usage: pnpm new lesson NN-slug/);
-    expect(listLessons().map((l) => l.number)).not.toContain('14');
+    expect(listLessons().map((l) => l.number)).not.toContain(next);
   });
 });
 
