@@ -40,7 +40,9 @@ export class ChatClient {
 
   /** Connects (again), resolves with the server's welcome: which instance, and whether the session was recovered. */
   async connect(timeoutMs = 10_000): Promise<Welcome> {
-    const welcomed = next(this.socket, 'welcome', timeoutMs);
+    const welcomed = next(this.socket, 'welcome', timeoutMs).catch(() => {
+      throw new Error(`no welcome within ${timeoutMs} ms (connected: ${this.socket.connected})`);
+    });
     this.socket.connect();
     [this.welcome] = (await welcomed) as [Welcome];
     return this.welcome;
@@ -62,9 +64,12 @@ export class ChatClient {
   /** Resolves once `count` messages have arrived in all. */
   async waitForMessages(count: number, timeoutMs = 5_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const late = () => new Error(`${this.received.length} of ${count} messages after ${timeoutMs} ms`);
     while (this.received.length < count) {
-      if (Date.now() > deadline) throw new Error(`${this.received.length} of ${count} messages after ${timeoutMs} ms`);
-      await next(this.socket, 'said', Math.max(1, deadline - Date.now()));
+      if (Date.now() > deadline) throw late();
+      await next(this.socket, 'said', Math.max(1, deadline - Date.now())).catch(() => {
+        throw late();
+      });
     }
   }
 
