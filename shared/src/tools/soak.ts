@@ -5,9 +5,10 @@
 //   --busy           one CPU hog per core alongside, as on a loaded machine
 //   --node MAJOR     run on that Node.js major (installed as pnpm matrix does)
 //   --run-minutes M  a run still going after M minutes is stopped and
-//                    counted as failed, so a soak always ends. Default 10,
-//                    or 20 with --busy: with both cores taken by hogs a
-//                    healthy run on Node.js 20 takes about 8 minutes
+//                    counted as failed, so a soak always ends. Default 15,
+//                    or 25 with --busy: a healthy run on Node.js 20 took 8
+//                    minutes on a quiet 2-core machine, and 10 with lesson
+//                    14 (its Redis fleet; 606 s in a matrix run)
 // A run that leaves a process running fails (every process a run starts
 // carries the run's marker variable: shared/src/tools/suite.ts). Exit code 0
 // only when every run was green.
@@ -32,7 +33,7 @@ const { values, positionals } = parseArgs({
 });
 const [first, ...files] = positionals;
 const runs = first === undefined ? 10 : Number(first);
-const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 20 : 10));
+const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 25 : 15));
 const major = values.node === undefined ? pathMajor : Number(values.node);
 if (!Number.isInteger(runs) || runs < 1 || runs > 1000 || !(runMinutes > 0) || !(major > 0)) {
   process.stderr.write('usage: pnpm soak [N (1-1000)] [--busy] [--node MAJOR] [--run-minutes M] [-- vitest args]\n');
