@@ -1,29 +1,17 @@
 // nginx is a system package, not an npm one: the lesson finds the binary,
 // or says in one line how to install it and exits 2 (like any bad setting).
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findSystemBinary } from '@cluster-course/shared/runtime/system-binary';
 
 export const INSTALL_HINT =
   'install it with `apt-get install nginx` (Debian, Ubuntu), `dnf install nginx` (Fedora), `brew install nginx` (macOS), or see https://nginx.org/en/docs/install.html';
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * NGINX if set (a path to the binary), else `nginx` on PATH or in the sbin
  * folders Debian puts it in (not on a normal user's PATH). Undefined when none.
  */
 export function findNginx(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.NGINX?.trim()) return isExecutable(env.NGINX.trim()) ? env.NGINX.trim() : undefined;
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'].filter(Boolean);
-  return dirs.map((dir) => join(dir, 'nginx')).find(isExecutable);
+  return findSystemBinary(['nginx'], env.NGINX, env);
 }
 
 /** The one line said when nginx cannot be found. */

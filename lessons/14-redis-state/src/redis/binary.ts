@@ -2,28 +2,14 @@
 // binary (Valkey's valkey-server, its open-source fork, is accepted too), or
 // says in one line how to install it and exits 2, like any bad setting.
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { findSystemBinary } from '@cluster-course/shared/runtime/system-binary';
 
 export const INSTALL_HINT =
   'install it with `apt-get install redis-server` (Debian, Ubuntu), `dnf install redis` (Fedora), `brew install redis` (macOS), or Valkey (valkey-server); or point REDIS_URL at a running server';
 
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** REDIS_SERVER if set (a path), else redis-server or valkey-server on PATH or in /usr/sbin, /usr/local/sbin. */
 export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const given = env.REDIS_SERVER?.trim();
-  if (given) return isExecutable(given) ? given : undefined;
-  const dirs = [...(env.PATH ?? '').split(delimiter), '/usr/sbin', '/usr/local/sbin'].filter(Boolean);
-  const names = ['redis-server', 'valkey-server'];
-  return names.flatMap((name) => dirs.map((dir) => join(dir, name))).find(isExecutable);
+  return findSystemBinary(['redis-server', 'valkey-server'], env.REDIS_SERVER, env);
 }
 
 /** The one line said when no server can be found. */
