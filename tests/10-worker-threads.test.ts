@@ -49,7 +49,14 @@ describe('lesson 10: worker threads or cluster', () => {
     expect(replies.map((r) => r.headers['x-thread-id'])).toEqual(['0', '0', '0', '0']);
     const stats = JSON.parse((await fresh(new URL('/stats', lesson.url))).body);
     expect(stats).toMatchObject({ mode: 'blocking', pid: lesson.pid, tasksRun: 4 });
-    expect(stats.eventLoopDelayMs.max).toBeGreaterThanOrEqual(250);
+    // Each task blocked the loop for at least its own work, and the delay
+    // histogram samples every 10 ms (src/event-loop.ts), so its max is at least
+    // the longest work less 10 ms. Compared with the work measured, not with
+    // the 300 ms asked: a calibrated millisecond is only as steady as the CPU
+    // (a run on a busy machine saw 249 ms for 300 asked).
+    const longestWork = Math.max(...replies.map((r) => JSON.parse(r.body).workMs as number));
+    expect(longestWork).toBeGreaterThan(100);
+    expect(stats.eventLoopDelayMs.max).toBeGreaterThanOrEqual(longestWork - 10);
   });
 
   it('threads: the same /hello answers within 100 ms, while the /cpu work runs on 2 threads of one pid', async () => {

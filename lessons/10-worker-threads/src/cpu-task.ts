@@ -28,6 +28,11 @@ export interface CpuResult {
   threadId: number;
   /** The counter after this task: tasks run so far by the whole process. */
   tasksRun: number;
+  /**
+   * How long the work really took, in ms (whole ms, rounded down): the CPU
+   * is not as steady as the calibration, so this can differ from the `ms` asked.
+   */
+  workMs: number;
 }
 
 function work(iterations: number): void {
@@ -36,9 +41,11 @@ function work(iterations: number): void {
 
 export default function runTask(task: CpuTask): CpuResult {
   if (task.kind === 'boom') throw new Error('the CPU task failed (GET /boom)');
+  const started = performance.now();
   if (task.kind === 'cpu') work(Math.round(task.ms * task.iterationsPerMs));
+  const workMs = Math.floor(performance.now() - started);
   const tasksRun = task.counter && task.kind === 'cpu' ? Atomics.add(task.counter, 0, 1) + 1 : 0;
-  return { threadId, tasksRun };
+  return { threadId, tasksRun, workMs };
 }
 
 /** Iterations per millisecond on this machine: the fastest of a few short runs. */
