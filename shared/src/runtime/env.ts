@@ -47,16 +47,17 @@ export interface ServerEnv {
   workers: number;
 }
 
+/** HOST and PORT, with the lesson's own default port (lesson 15 reads WORKERS its own way). */
+export function readHostPort(defaultPort: number): { host: string; port: number } {
+  const host = (process.env.HOST ?? '').trim() || '127.0.0.1';
+  if (/\s/.test(host)) badEnv('HOST', host, 'a host name or IP address');
+  return { host, port: intEnv('PORT', defaultPort, 0, 65535) };
+}
+
 /**
  * HOST, PORT and WORKERS, with the lesson's own default port. WORKERS
  * defaults to one per core this process may use (lesson 01 explains why).
  */
 export function readServerEnv(defaultPort: number, defaultWorkers = Math.min(availableParallelism(), 64)): ServerEnv {
-  const host = (process.env.HOST ?? '').trim() || '127.0.0.1';
-  if (/\s/.test(host)) badEnv('HOST', host, 'a host name or IP address');
-  return {
-    host,
-    port: intEnv('PORT', defaultPort, 0, 65535),
-    workers: intEnv('WORKERS', defaultWorkers, 1, 64),
-  };
+  return { ...readHostPort(defaultPort), workers: intEnv('WORKERS', defaultWorkers, 1, 64) };
 }

@@ -2,7 +2,7 @@
 // separate entry points (`@cluster-course/shared/harness`, `/http`, `/proc`)
 // so a lesson's server code does not load undici or the harness.
 export { type ClusterStop, type ClusterStopOptions, handleClusterStop } from './cluster-stop.ts';
-export { badEnv, choiceEnv, flagEnv, intEnv, readServerEnv, type ServerEnv } from './env.ts';
+export { badEnv, choiceEnv, flagEnv, intEnv, readHostPort, readServerEnv, type ServerEnv } from './env.ts';
 export { holdLifeline } from './lifeline.ts';
 export {
   describeListenError,

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** True while `pid` exists and is not a zombie (its /proc stat says Z). */
-function ownerAlive(pid: number): boolean {
+export function ownerAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {
