@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { type LessonProcess, runLesson, startLesson } from '@cluster-course/shared/harness';
+import { type LessonProcess, lessonModule, runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { waitForGone } from '@cluster-course/shared/harness/proc';
@@ -19,12 +19,17 @@ import {
   statusOf,
   waitUntil,
 } from '../lessons/15-containers/demo/observe.ts';
+import { cgroupOf } from '../lessons/15-containers/src/cgroup/hierarchy.ts';
 import { readLimits } from '../lessons/15-containers/src/cgroup/make.ts';
-import { autoWorkers, readCpuQuota } from '../lessons/15-containers/src/cpu-quota.ts';
+import type * as CpuQuotaModule from '../lessons/15-containers/src/cpu-quota.ts';
 import { findTini, missingTini } from '../lessons/15-containers/src/pid1.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('15');
+// The learner's copy while `pnpm exercise 15` checks it (exercise/cpu-quota.ts).
+const { autoWorkers, readCpuQuota }: typeof CpuQuotaModule = await import(
+  lessonModule('15-containers', 'cpu-quota.ts')
+);
 const cannot = missingRights();
 const tini = findTini();
 // cgroups need root (or a delegated v2 subtree): without, these tests cannot run, and say so.
@@ -71,7 +76,7 @@ describe('lesson 15: reading the CPU quota (src/cpu-quota.ts), on fixture files 
           };
     const root = fixture(files);
     try {
-      const quota = readCpuQuota(root);
+      const quota = readCpuQuota(cgroupOf('cpu', root));
       expect(quota.cpus).toBe(cpus);
       expect(autoWorkers(quota, 8).workers).toBe(workers);
     } finally {
@@ -89,7 +94,7 @@ describe('lesson 15: reading the CPU quota (src/cpu-quota.ts), on fixture files 
       'sys/fs/cgroup/cpu.max': '200000 100000\n',
     });
     try {
-      expect(readCpuQuota(root).cpus).toBe(2);
+      expect(readCpuQuota(cgroupOf('cpu', root)).cpus).toBe(2);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

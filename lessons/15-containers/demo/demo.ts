@@ -2,11 +2,14 @@
 // namespace, as Docker makes them). What the app sees inside a 1-CPU quota;
 // the same load with too many workers, the right number and one; a worker
 // OOM-killed and replaced; PID 1 and `docker stop`, without and with an init.
+
+import { findNginx, missingNginx } from '@cluster-course/13-nginx/nginx/binary';
 import { startLesson } from '@cluster-course/shared/harness';
 import { fresh, keepAlive } from '@cluster-course/shared/harness/http';
 import { expect, replay, say, step, table } from '@cluster-course/shared/harness/narrate';
 import { loadUnderQuota } from './measure.ts';
 import { cgroupOfLesson, missingRights } from './observe.ts';
+import { twoHalfContainers } from './one-per-container.ts';
 
 const cannot = missingRights();
 if (cannot) {
@@ -26,7 +29,7 @@ say(
 );
 await lesson.dispose();
 
-step('The same load (4 clients, 10 ms of CPU per request, 3 s) under each quota and worker count');
+step('The same load (4 clients, 10 ms of CPU per request, 2 s) under each quota and worker count');
 const rows: (string | number)[][] = [];
 for (const [cpus, workers] of [
   ['1', '2'],
@@ -36,13 +39,43 @@ for (const [cpus, workers] of [
 ] as const) {
   lesson = await start({ CPUS: cpus, WORKERS: workers });
   const n = /\((\d+) workers?;/.exec(lesson.stdout().find((l) => l.startsWith('ready:')) ?? '')?.[1];
-  const result = await loadUnderQuota(lesson.url, cgroupOfLesson(lesson).cpu, 4, 3_000);
+  const result = await loadUnderQuota(lesson.url, [cgroupOfLesson(lesson).cpu], 4, 2_000);
   rows.push([cpus, `${workers} (${n})`, result.rps, result.p50, result.p99, result.throttled, result.throttledMs]);
   await lesson.dispose();
 }
 table(['CPUS', 'WORKERS', 'req/s', 'p50 ms', 'p99 ms', 'periods throttled', 'ms throttled'], rows);
 say('  Under a quota, a second worker cannot add CPU: it only takes turns with the first, and the');
 say('  kernel stops both at the end of each 100 ms period (the throttled column). Compare the p99s.');
+
+step('One process per container, or a cluster in one? 1 CPU in all, the same load');
+const nginx = findNginx();
+if (nginx) {
+  const two = await twoHalfContainers(nginx, 4, 2_000);
+  const [clusterOf2, auto] = [rows[0], rows[1]];
+  table(
+    ['layout', 'req/s', 'p50 ms', 'p99 ms', 'periods throttled'],
+    [
+      ['2 containers x 0.5 CPU, 1 process each, nginx in front', two.rps, two.p50, two.p99, two.throttled],
+      [
+        '1 container x 1 CPU, WORKERS=auto (1 worker)',
+        auto?.[2] ?? '',
+        auto?.[3] ?? '',
+        auto?.[4] ?? '',
+        auto?.[5] ?? '',
+      ],
+      [
+        '1 container x 1 CPU, 2 workers',
+        clusterOf2?.[2] ?? '',
+        clusterOf2?.[3] ?? '',
+        clusterOf2?.[4] ?? '',
+        clusterOf2?.[5] ?? '',
+      ],
+    ],
+  );
+  say('  Half a CPU each is throttled by itself: every 100 ms period, 50 ms of work, then a wait.');
+} else {
+  say(`  skipped: ${missingNginx()}`);
+}
 
 step('MEMORY=200M: one worker keeps 300 MiB more (GET /grow?mb=300)');
 lesson = await start({ MEMORY: '200M', WORKERS: '2' });

@@ -18,9 +18,18 @@ export interface QuotaLoad {
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? Number.NaN;
 
-export async function loadUnderQuota(url: string, cpuDir: string, lanes: number, ms: number): Promise<QuotaLoad> {
+/** The cpu.stat counters of several cgroups, added up. */
+function cpuStat(dirs: string[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const dir of dirs)
+    for (const [key, value] of Object.entries(statOf(dir, 'cpu.stat'))) sum[key] = (sum[key] ?? 0) + value;
+  return sum;
+}
+
+/** The load against `url`; the throttling counted in the cgroups `cpuDirs` (one per container). */
+export async function loadUnderQuota(url: string, cpuDirs: string[], lanes: number, ms: number): Promise<QuotaLoad> {
   const times: number[] = [];
-  const before = statOf(cpuDir, 'cpu.stat');
+  const before = cpuStat(cpuDirs);
   const started = performance.now();
   const until = started + ms;
   await Promise.all(
@@ -34,7 +43,7 @@ export async function loadUnderQuota(url: string, cpuDir: string, lanes: number,
     }),
   );
   const elapsed = performance.now() - started;
-  const after = statOf(cpuDir, 'cpu.stat');
+  const after = cpuStat(cpuDirs);
   times.sort((a, b) => a - b);
   return {
     rps: Math.round((times.length / elapsed) * 1000),

@@ -9,7 +9,7 @@
 // for half a CPU would only be throttled, in turn with the first.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { cgroupOf } from './cgroup/hierarchy.ts';
+import type { CgroupPlace } from './cgroup/hierarchy.ts';
 
 export interface CpuQuota {
   /** CPUs the quota allows (1.5 = 150 ms of CPU time per 100 ms), or undefined for none. */
@@ -42,9 +42,8 @@ function quotaIn(dir: string, version: 1 | 2): CpuQuota | undefined {
   };
 }
 
-/** The smallest quota from this process's cpu cgroup up to the top of its hierarchy. */
-export function readCpuQuota(root = '/'): CpuQuota {
-  const place = cgroupOf('cpu', root);
+/** The smallest quota from a cpu cgroup (`cgroupOf('cpu')`: this process's) up to the top of its hierarchy. */
+export function readCpuQuota(place: CgroupPlace | undefined): CpuQuota {
   if (!place) return { said: 'no cpu cgroup found' };
   let smallest: CpuQuota | undefined;
   for (let dir = place.dir; dir.startsWith(place.mount); dir = dirname(dir)) {

@@ -18,6 +18,7 @@ import {
   startPrimary,
   urlOf,
 } from '@cluster-course/shared';
+import { cgroupOf } from '../cgroup/hierarchy.ts';
 import { DEFAULT_PORT, readWorkers } from '../config.ts';
 import { autoWorkers, readCpuQuota } from '../cpu-quota.ts';
 import { oomKills } from './oom.ts';
@@ -35,7 +36,7 @@ export async function runPrimary(): Promise<void> {
     `inside: os.availableParallelism() ${availableParallelism()}, os.cpus().length ${cpus().length}, ` +
       `process.constrainedMemory() ${limit > 0 && limit < 2 ** 60 ? mib(limit) : 'none'}`,
   );
-  const sized = asked === 'auto' ? autoWorkers(readCpuQuota(), availableParallelism()) : undefined;
+  const sized = asked === 'auto' ? autoWorkers(readCpuQuota(cgroupOf('cpu')), availableParallelism()) : undefined;
   const workers = sized?.workers ?? (asked as number);
   if (sized) log(`WORKERS=auto: ${sized.why} -> ${workers}`);
 

@@ -13,6 +13,7 @@ import http from 'node:http';
 import { availableParallelism, cpus } from 'node:os';
 import { promisify } from 'node:util';
 import { ignoreTerminalCtrlC, listenOrReport, readHostPort, workerLogger } from '@cluster-course/shared';
+import { cgroupOf } from '../cgroup/hierarchy.ts';
 import { DEFAULT_PORT } from '../config.ts';
 import { readCpuQuota } from '../cpu-quota.ts';
 
@@ -49,7 +50,7 @@ async function answer(url: URL): Promise<[number, unknown]> {
           availableParallelism: availableParallelism(),
           cpus: cpus().length,
           constrainedMemory: process.constrainedMemory(),
-          quota: readCpuQuota(),
+          quota: readCpuQuota(cgroupOf('cpu')),
         },
       ];
     case '/work': {
