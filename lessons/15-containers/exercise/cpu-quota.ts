@@ -54,5 +54,8 @@ export function autoWorkers(quota: CpuQuota, hostCpus: number): { workers: numbe
   if (quota.cpus === undefined) return { workers: hostCpus, why: `${quota.said}: one per host CPU` };
   // TODO 3: the quota's whole CPUs (1.5 -> 1, 0.5 -> 1: never none), and never
   // more than the host has.
-  return { workers: hostCpus, why: `${quota.said} = ${quota.cpus} CPUs, TODO 3 in exercise/cpu-quota.ts` };
+  return {
+    workers: hostCpus,
+    why: `${quota.said} = ${quota.cpus} CPU${quota.cpus === 1 ? '' : 's'}, TODO 3 in exercise/cpu-quota.ts`,
+  };
 }

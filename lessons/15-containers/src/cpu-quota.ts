@@ -58,5 +58,5 @@ export function readCpuQuota(place: CgroupPlace | undefined): CpuQuota {
 export function autoWorkers(quota: CpuQuota, hostCpus: number): { workers: number; why: string } {
   if (quota.cpus === undefined) return { workers: hostCpus, why: `${quota.said}: one per host CPU` };
   const workers = Math.max(1, Math.min(hostCpus, Math.floor(quota.cpus)));
-  return { workers, why: `${quota.said} = ${quota.cpus} CPUs, rounded down` };
+  return { workers, why: `${quota.said} = ${quota.cpus} CPU${quota.cpus === 1 ? '' : 's'}, rounded down` };
 }

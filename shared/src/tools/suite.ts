@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { courseRoot } from '../harness/lessons.ts';
 import { processTable } from '../harness/proc.ts';
@@ -145,5 +145,25 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     left = processesWith(marker);
   }
   if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
+  const cgroups = lessonCgroups();
+  if (cgroups.length) problems.push(`cgroups left: ${cgroups.join(', ')}`);
   return { code, report, seconds, problems };
+}
+
+/** Lesson 15's cgroups (`cluster-course-15-*`) anywhere under /sys/fs/cgroup: none may outlive a run. */
+function lessonCgroups(dir = '/sys/fs/cgroup', depth = 0): string[] {
+  if (depth > 6) return [];
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return []; // no cgroup tree here (macOS), or no right to read it
+  }
+  return entries
+    .filter((entry) => entry.isDirectory())
+    .flatMap((entry) =>
+      entry.name.startsWith('cluster-course-15-')
+        ? [join(dir, entry.name)]
+        : lessonCgroups(join(dir, entry.name), depth + 1),
+    );
 }
