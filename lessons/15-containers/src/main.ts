@@ -41,12 +41,15 @@ if (config.pid1 && (process.getuid?.() !== 0 || !findSystemBinary(['unshare'], u
   cannot('PID1=1 needs root and unshare (util-linux) to make a PID namespace: run the lesson as root');
 }
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MiB`;
+const runtime = runtimeStop({ log, graceMs: config.graceMs, pid1: config.pid1 }); // SIGINT, SIGTERM
+holdLifeline(); // started by the course's harness: its end is our SIGTERM
 log(
   `a container: CPUS=${config.cpus}, MEMORY=${mib(config.memory)}${config.pid1 ? ', PID1' : ''}${config.init ? ', INIT (tini)' : ''}`,
 );
 
 // Step 1. A lesson killed before its janitor ran (none should be) left its cgroup: remove it.
 for (const dir of staleCgroups(ownerAlive)) await emptyAndRemove([dir]);
+if (runtime.stopping) await new Promise(() => {}); // a stop came meanwhile: it exits
 let cgroup: LessonCgroup;
 try {
   cgroup = makeCgroup(config.cpus, config.memory);
@@ -58,14 +61,12 @@ try {
   );
 }
 const dirs = cgroupDirs(cgroup);
-// Step 2. From here on, nothing of ours outlives us.
-const janitor = startJanitor(dirs);
+// Step 2. From here on, nothing of ours outlives us (made and watched in one
+// synchronous run: no signal handler can run between the two).
+runtime.made(dirs, startJanitor(dirs));
 const limits = readLimits(cgroup);
 log(`cgroup v${cgroup.version}: ${dirs.join(' and ')}`);
 log(`limits, read back: ${limits.files}`);
-
-const runtime = runtimeStop({ log, graceMs: config.graceMs, dirs, pid1: config.pid1, janitor });
-holdLifeline(); // started by the course's harness: its end is our SIGTERM
 
 // Step 3. Join, then exec: the shell writes its own pid into every cgroup.procs
 // (a process's children are born in its cgroup), then becomes the app.

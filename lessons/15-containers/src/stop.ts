@@ -13,16 +13,17 @@ import { namespaceInit } from './pid1.ts';
 export interface RuntimeStopOptions {
   log(line: string): void;
   graceMs: number;
-  /** The cgroup's folders: the first holds every process. */
-  dirs: string[];
   pid1: boolean;
-  /** Closing its stdin tells the janitor we are done (src/cgroup/janitor.ts). */
-  janitor: ChildProcess;
 }
 
-export function runtimeStop({ log, graceMs, dirs, pid1, janitor }: RuntimeStopOptions) {
+/** Wired first thing, so a stop at any moment is a clean one: before the cgroup, with it, with the app. */
+export function runtimeStop({ log, graceMs, pid1 }: RuntimeStopOptions) {
   let app: ChildProcess | undefined;
   let stopping = false;
+  /** The cgroup's folders (the first holds every process), once made. */
+  let dirs: string[] = [];
+  /** Closing its stdin tells the janitor we are done (src/cgroup/janitor.ts). */
+  let janitor: ChildProcess | undefined;
   let appExited: (ended: true) => void = () => {};
   const exited = new Promise<true>((resolve) => {
     appExited = resolve;
@@ -30,7 +31,7 @@ export function runtimeStop({ log, graceMs, dirs, pid1, janitor }: RuntimeStopOp
 
   async function finish(code: number): Promise<never> {
     await emptyAndRemove(dirs); // orphans left in the cgroup included
-    janitor.stdin?.end();
+    janitor?.stdin?.end();
     process.exit(code);
   }
 
@@ -58,6 +59,12 @@ export function runtimeStop({ log, graceMs, dirs, pid1, janitor }: RuntimeStopOp
     return finish(0);
   }
 
+  /** The cgroup is made and watched: from now on a stop removes it. */
+  function made(cgroupDirs: string[], watcher: ChildProcess): void {
+    dirs = cgroupDirs;
+    janitor = watcher;
+  }
+
   function started(child: ChildProcess): void {
     app = child;
     child.once('exit', (code, signal) => {
@@ -74,5 +81,12 @@ export function runtimeStop({ log, graceMs, dirs, pid1, janitor }: RuntimeStopOp
 
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
-  return { started, stop };
+  return {
+    made,
+    started,
+    stop,
+    get stopping() {
+      return stopping;
+    },
+  };
 }
