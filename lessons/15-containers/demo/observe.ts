@@ -40,10 +40,13 @@ export async function burnOnEveryWorker(url: string, count: number, ms: number) 
   return replies.map((r) => ({ pid: r.workerPid, ...(JSON.parse(r.body) as { cpuMs: number; wallMs: number }) }));
 }
 
-/** GET /orphan, then the orphan's host pid (found by its pid in the namespace, or its own). */
+/** GET /orphan (under PID1=1 or INIT=1), then the orphan's host pid, found by its pid in the namespace. */
 export async function adoptedOrphan(lesson: LessonProcess, dir: string): Promise<number> {
   const { orphan } = JSON.parse((await fresh(new URL('/orphan', lesson.url))).body) as { orphan: number };
-  return hostPidOf(dir, orphan) ?? orphan;
+  const host = hostPidOf(dir, orphan);
+  // Never fall back to the namespace's number: on the host it is some other process.
+  if (host === undefined) throw new Error(`no process in ${dir} is pid ${orphan} in its namespace`);
+  return host;
 }
 
 /** Every cgroup of lesson 15 that exists now, beneath this process's own. */
