@@ -12,17 +12,15 @@ import {
   cgroupOfLesson,
   cgroupOomFile,
   cgroupPathOf,
-  lessonCgroupsNow,
   missingRights,
-  procsOf,
   statOf,
   statusOf,
   waitUntil,
 } from '../lessons/15-containers/demo/observe.ts';
 import { cgroupOf } from '../lessons/15-containers/src/cgroup/hierarchy.ts';
-import { readLimits } from '../lessons/15-containers/src/cgroup/make.ts';
+import { cgroupProcs, lessonCgroups, readLimits } from '../lessons/15-containers/src/cgroup/make.ts';
 import type * as CpuQuotaModule from '../lessons/15-containers/src/cpu-quota.ts';
-import { findTini, missingTini } from '../lessons/15-containers/src/pid1.ts';
+import { findTini, missingTini, namespaceInit } from '../lessons/15-containers/src/pid1.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('15');
@@ -139,7 +137,7 @@ const appPids = (lesson: LessonProcess) =>
 describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
   afterAll(() => {
     // Nothing left under the cgroup tree, whatever the tests did.
-    expect(lessonCgroupsNow()).toEqual([]);
+    expect(lessonCgroups()).toEqual([]);
   });
 
   it('CPUS=1.5 MEMORY=300M: every process of the app is in the lesson’s cgroup, the runtime is not, and the limits read back as set', async () => {
@@ -213,7 +211,7 @@ describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
   it('PID1=1 HANDLER=0: node is PID 1 of its namespace and ignores SIGTERM; the stop ends in SIGKILL after STOP_GRACE', async () => {
     const lesson = await start({ PID1: '1', HANDLER: '0', STOP_GRACE: '1000' });
     const { cpu } = cgroupOfLesson(lesson);
-    const init = procsOf(cpu).find((pid) => statusOf(pid)?.nspid.at(-1) === 1) ?? 0;
+    const init = namespaceInit(cgroupProcs(cpu)) ?? 0;
     expect(lesson.stdout()).toContain(`[primary 1] Primary 1 is running`);
     expect(statusOf(init)?.nspid).toEqual([init, 1]);
     lesson.signal('SIGTERM');
@@ -271,11 +269,11 @@ describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
   ])('SIGKILL of the lesson%s leaves no process and no cgroup', async (_, env: Record<string, string>) => {
     const lesson = await start(env);
     const cgroup = cgroupOfLesson(lesson);
-    const pids = [...appPids(lesson), ...procsOf(cgroup.cpu)];
+    const pids = [...appPids(lesson), ...cgroupProcs(cgroup.cpu)];
     lesson.signal('SIGKILL'); // the runtime only: its janitor does the rest
     await lesson.exited;
     expect(await waitForGone(pids, 3_000)).toBe(true);
-    expect(await waitUntil(() => lessonCgroupsNow().length === 0, 3_000), lessonCgroupsNow().join(' ')).toBe(true);
+    expect(await waitUntil(() => lessonCgroups().length === 0, 3_000), lessonCgroups().join(' ')).toBe(true);
   });
 });
 

@@ -1,12 +1,20 @@
 // The instruments of lesson 15: what the tests and the demo read from outside
 // the "container", the way `docker stats` and `docker inspect` do: the cgroup's
 // files and /proc. None of it is part of the lesson's program.
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LessonProcess } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { cgroupOf } from '../src/cgroup/hierarchy.ts';
-import { CGROUP_PREFIX, cgroupDirs, type LessonCgroup, makeCgroup, removeCgroup } from '../src/cgroup/make.ts';
+import {
+  CGROUP_PREFIX,
+  cgroupDirs,
+  cgroupProcs,
+  type LessonCgroup,
+  makeCgroup,
+  removeCgroup,
+} from '../src/cgroup/make.ts';
+import { pidInNamespace } from '../src/pid1.ts';
 
 /** Why lesson 15 cannot run here, or undefined when it can (a probe cgroup made and removed). */
 export function missingRights(): string | undefined {
@@ -49,16 +57,6 @@ export async function adoptedOrphan(lesson: LessonProcess, dir: string): Promise
   return host;
 }
 
-/** Every cgroup of lesson 15 that exists now, beneath this process's own. */
-export function lessonCgroupsNow(): string[] {
-  const parents = [cgroupOf('cpu')?.dir, cgroupOf('memory')?.dir].filter((d): d is string => Boolean(d));
-  return [...new Set(parents)].flatMap((p) =>
-    readdirSync(p)
-      .filter((name) => name.startsWith(CGROUP_PREFIX))
-      .map((name) => join(p, name)),
-  );
-}
-
 /** A process's cgroup path for one controller, from /proc/<pid>/cgroup. */
 export function cgroupPathOf(pid: number, controller: 'cpu' | 'memory'): string | undefined {
   const place = cgroupOf(controller, '/', String(pid));
@@ -73,11 +71,6 @@ export function statOf(dir: string, file: string): Record<string, number> {
     if (key && value !== undefined) stat[key] = Number(value);
   }
   return stat;
-}
-
-/** The pids in a cgroup folder. */
-export function procsOf(dir: string): number[] {
-  return readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
 }
 
 /** /proc/<pid>/status fields: State's letter, PPid, and NSpid (host pid first, namespace pid last). */
@@ -97,10 +90,7 @@ export function statusOf(pid: number): { state: string; ppid: number; nspid: num
 
 /** The host pid of the process in `dir` whose pid in its namespace is `nsPid`. */
 export function hostPidOf(dir: string, nsPid: number): number | undefined {
-  return procsOf(dir).find((pid) => {
-    const ns = statusOf(pid)?.nspid ?? [];
-    return ns.length > 1 && ns.at(-1) === nsPid;
-  });
+  return cgroupProcs(dir).find((pid) => pidInNamespace(pid) === nsPid);
 }
 
 /** Resolves once `check` is true, polling every 20 ms; false after `timeoutMs`. */

@@ -4,7 +4,7 @@
 // read back, and removed once it is empty. What `docker run --cpus --memory`
 // asks of the kernel, written to the same files.
 import { mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { cgroupOf } from './hierarchy.ts';
 
 /** Every cgroup of this lesson is named so: a leftover is easy to find. */
@@ -119,12 +119,17 @@ export function removeCgroup(dirs: string[]): void {
   }
 }
 
-/** This lesson's cgroups beneath the lesson's own, left by a lesson whose pid is gone. */
-export function staleCgroups(isAlive: (pid: number) => boolean): string[] {
+/** Every cgroup of this lesson beneath this process's own (one per lesson run and controller). */
+export function lessonCgroups(): string[] {
   const parents = [cgroupOf('cpu')?.dir, cgroupOf('memory')?.dir].filter((d): d is string => Boolean(d));
   return [...new Set(parents)].flatMap((parent) =>
     readdirSync(parent)
-      .filter((name) => name.startsWith(CGROUP_PREFIX) && !isAlive(Number(name.slice(CGROUP_PREFIX.length))))
+      .filter((name) => name.startsWith(CGROUP_PREFIX))
       .map((name) => join(parent, name)),
   );
+}
+
+/** Those left by a lesson whose pid is gone. */
+export function staleCgroups(isAlive: (pid: number) => boolean): string[] {
+  return lessonCgroups().filter((dir) => !isAlive(Number(basename(dir).slice(CGROUP_PREFIX.length))));
 }
