@@ -22,21 +22,30 @@ import { runSuite, stopCurrentRun } from './suite.ts';
 
 const dash = process.argv.indexOf('--', 2);
 const own = dash === -1 ? process.argv.slice(2) : process.argv.slice(2, dash);
-const { values, positionals } = parseArgs({
-  args: own,
-  allowPositionals: true,
-  options: {
-    busy: { type: 'boolean', default: false },
-    node: { type: 'string' },
-    'run-minutes': { type: 'string' },
-  },
-});
+const usage = 'usage: pnpm soak [N (1-1000)] [--busy] [--node MAJOR] [--run-minutes M] [-- vitest args]';
+const { values, positionals } = (() => {
+  try {
+    return parseArgs({
+      args: own,
+      allowPositionals: true,
+      options: {
+        busy: { type: 'boolean', default: false },
+        node: { type: 'string' },
+        'run-minutes': { type: 'string' },
+      },
+    });
+  } catch (err) {
+    // An unknown option (vitest's -t, say, without the `--` before it): one line and the usage, not a stack.
+    process.stderr.write(`soak: ${(err as Error).message.split('. ')[0]}\n${usage}\n`);
+    process.exit(2);
+  }
+})();
 const [first, ...files] = positionals;
 const runs = first === undefined ? 10 : Number(first);
 const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 25 : 15));
 const major = values.node === undefined ? pathMajor : Number(values.node);
 if (!Number.isInteger(runs) || runs < 1 || runs > 1000 || !(runMinutes > 0) || !(major > 0)) {
-  process.stderr.write('usage: pnpm soak [N (1-1000)] [--busy] [--node MAJOR] [--run-minutes M] [-- vitest args]\n');
+  process.stderr.write(`${usage}\n`);
   process.exit(2);
 }
 let node: NodeBinary;
@@ -79,7 +88,9 @@ for (let run = 1; run <= runs; run++) {
   const log = join(logs, `run-${run}.log`);
   const { report, seconds, problems } = await runSuite({ node: node.path, args: vitestArgs, log, minutes: runMinutes });
   for (const problem of problems) {
-    const name = problem.startsWith('left running') ? 'processes left running after a run' : problem;
+    const name = problem.startsWith('left running')
+      ? 'processes left running after a run'
+      : (problem.split('\n')[0] ?? problem);
     failures.set(name, (failures.get(name) ?? 0) + 1);
   }
   passed += report?.numPassedTests ?? 0;

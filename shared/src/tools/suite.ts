@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { closeSync, type Dirent, existsSync, openSync, readdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { courseRoot } from '../harness/lessons.ts';
 import { processTable } from '../harness/proc.ts';
 
@@ -22,7 +23,7 @@ export interface Report {
     name: string;
     startTime: number;
     endTime: number;
-    assertionResults: { fullName: string; status: string }[];
+    assertionResults: { fullName: string; status: string; failureMessages?: string[] }[];
   }[];
 }
 
@@ -132,7 +133,15 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   }
   for (const file of report?.testResults ?? []) {
     for (const test of file.assertionResults.filter((t) => t.status === 'failed')) {
-      problems.push(`${file.name.replace(courseRoot, '')} > ${test.fullName}`);
+      // With the first lines of why (the assertion and the lesson's output it
+      // carries): a CI log that keeps only this summary still says what broke.
+      const why = stripVTControlCharacters(test.failureMessages?.[0] ?? '')
+        .split('\n')
+        .filter((line) => line.trim() && !/^\s+at /.test(line))
+        .slice(0, 16)
+        .map((line) => `\n        ${line}`)
+        .join('');
+      problems.push(`${file.name.replace(courseRoot, '')} > ${test.fullName}${why}`);
     }
   }
   if (report && report.numFailedTests === 0 && code !== 0) problems.push(`vitest exited ${code}`);
