@@ -22,6 +22,17 @@ export async function runPrimary(): Promise<void> {
   // Fail fast: a taken port is found here, before any worker is forked.
   await exitIfPortInUse(config.host, [config.port]);
 
+  // A worker can end between any two messages: a stop's SIGTERM while it is
+  // still starting (below), a crash, the OOM killer. Node.js answers each
+  // worker's request to listen from this process; if the worker has just
+  // ended, that answer meets a closed pipe (write EPIPE), emitted as 'error'
+  // on its Worker. An 'error' event nobody listens to throws: the primary
+  // would die of a worker's death, exit 1. Log it; the worker's 'exit'
+  // follows and is handled below.
+  cluster.on('fork', (worker) => {
+    worker.on('error', (err) => log(`worker ${worker.id} (pid ${worker.process.pid}): ${err.message}`));
+  });
+
   // One worker per core (WORKERS, default os.availableParallelism()).
   // Each fork() runs src/main.ts again in a new process.
   const alive = new Set<Worker>();

@@ -42,6 +42,11 @@ export interface StartOptions {
   /** Tests only: pause this worker before its code runs, until it gets SIGUSR2 (hold-worker.ts). */
   pauseWorker?: number;
   /**
+   * Tests only: the cluster worker with this id stops itself (SIGSTOP) right
+   * after it has asked the primary to listen (hold-worker.ts).
+   */
+  stopAfterListenRequest?: number;
+  /**
    * Tests only, with holdWorker or pauseWorker, for a lesson that forks its
    * own workers: the variable that carries each one's id (lesson 05:
    * BROKER_WORKER_ID). Cluster workers need none.
@@ -90,7 +95,7 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const hooked = Boolean(options.holdWorker || options.pauseWorker);
+  const hooked = Boolean(options.holdWorker || options.pauseWorker || options.stopAfterListenRequest);
   const hook = hooked ? ['--import', fileURLToPath(new URL('./hold-worker.ts', import.meta.url))] : [];
   if (options.freezeUpgrade) {
     env[HOOK_ENV.freezeUpgrade] = '1';
@@ -104,6 +109,7 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   }
   if (options.holdWorker) env[HOOK_ENV.hold] = String(options.holdWorker);
   if (options.pauseWorker) env[HOOK_ENV.pause] = String(options.pauseWorker);
+  if (options.stopAfterListenRequest) env[HOOK_ENV.stopAfterListenRequest] = String(options.stopAfterListenRequest);
   if (options.workerIdEnv) env[HOOK_ENV.workerIdFrom] = options.workerIdEnv;
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
   const command = [...(options.wrap ?? []), process.execPath, ...loader, ...hook, join(dir, entry), ...args];

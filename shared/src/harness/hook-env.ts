@@ -8,6 +8,11 @@ export const HOOK_ENV = {
   /** hold-worker.ts: pause the worker with this id until it gets SIGUSR2. */
   pause: 'CLUSTER_COURSE_PAUSE_WORKER',
   /**
+   * hold-worker.ts: the cluster worker with this id stops itself (SIGSTOP)
+   * right after it has sent the primary its request to listen.
+   */
+  stopAfterListenRequest: 'CLUSTER_COURSE_STOP_AFTER_LISTEN_REQUEST',
+  /**
    * hold-worker.ts: for workers a lesson forks itself (not cluster workers),
    * the name of the variable that carries each one's id (lesson 05's
    * BROKER_WORKER_ID).

@@ -78,6 +78,12 @@ export function isAlive(pid: number): boolean {
   return processTable().find((p) => p.pid === pid)?.state !== 'Z';
 }
 
+/** The parent's pid of a process (0 if it is gone). */
+export function parentOf(pid: number): number {
+  if (hasProc) return readStat(pid)?.ppid ?? 0;
+  return processTable().find((p) => p.pid === pid)?.ppid ?? 0;
+}
+
 /** Living children of a process. */
 export function childrenOf(pid: number): ProcInfo[] {
   return processTable().filter((p) => p.ppid === pid && p.state !== 'Z');
