@@ -95,7 +95,7 @@ describe('lesson 02: exit handling and respawn', () => {
     const at = steps.map(index);
     expect(
       at.every((i) => i >= 0),
-      lesson.output(),
+      lesson.transcript(),
     ).toBe(true);
     expect(at).toEqual([...at].sort((a, b) => a - b));
   });

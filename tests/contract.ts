@@ -100,7 +100,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
       const sent = Date.now();
       lesson.signal(signal);
       const exit = await lesson.waitForExit(5_000);
-      expect(exit, lesson.output()).toMatchObject({ code: 0, signal: null });
+      expect(exit, lesson.transcript()).toMatchObject({ code: 0, signal: null });
       expect(await waitForGone(pids, Math.max(0, 5_000 - (Date.now() - sent)))).toBe(true);
     });
 
@@ -125,7 +125,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
         expect(exit.code).toBe(1);
         expect(
           lesson.stderr().filter((line) => line.trim()),
-          lesson.output(),
+          lesson.transcript(),
         ).toHaveLength(1);
         expect(lesson.stderr()[0]).toContain(String(port));
         // No respawn loop, counted: not one worker was forked (every log line
@@ -178,8 +178,8 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
         lesson.signal('SIGTERM');
       }
       const code = options.stopsWhenAWorkerExits ? 1 : 0;
-      expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code, signal: null });
-      expect(lesson.stderr().join('\n'), lesson.output()).not.toMatch(/Unhandled 'error' event/);
+      expect(await lesson.waitForExit(5_000), lesson.transcript()).toMatchObject({ code, signal: null });
+      expect(lesson.stderr().join('\n'), lesson.transcript()).not.toMatch(/Unhandled 'error' event/);
       expect(await waitForGone(pids, 5_000)).toBe(true);
     });
 
@@ -200,7 +200,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
           const sent = Date.now();
           lesson.signal('SIGTERM');
           // On a failure, what the lesson printed says why (a soak run once saw code 1 here).
-          expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 0, signal: null });
+          expect(await lesson.waitForExit(5_000), lesson.transcript()).toMatchObject({ code: 0, signal: null });
           expect(await waitForGone(pids, 5_000)).toBe(true);
           expect(Date.now() - sent).toBeLessThan(RACE_MS);
         });
@@ -227,11 +227,11 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
               process.kill(Number(pid), 'SIGUSR2');
               await lesson.waitForLine(new RegExp(`port ${port} is already in use`));
               const seen = Date.now();
-              expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 1, signal: null });
+              expect(await lesson.waitForExit(5_000), lesson.transcript()).toMatchObject({ code: 1, signal: null });
               expect(Date.now() - seen).toBeLessThan(RACE_MS);
               expect(
                 lesson.stderr().filter((line) => line.trim()),
-                lesson.output(),
+                lesson.transcript(),
               ).toHaveLength(1);
               expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);
             } finally {

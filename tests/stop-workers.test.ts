@@ -20,7 +20,7 @@ it('a stop that meets a worker already leaving waits for its exit: exit code 0, 
   await lesson.waitForLine(/SIGTERM: stopping 2 workers/);
   // Worker 1 is still alive here: it leaves only now.
   process.kill(Number(pid), 'SIGUSR2');
-  expect(await lesson.waitForExit(5_000), lesson.output()).toMatchObject({ code: 0, signal: null });
+  expect(await lesson.waitForExit(5_000), lesson.transcript()).toMatchObject({ code: 0, signal: null });
   expect(lesson.stderr().join('\n')).toBe('');
   expect(await waitForGone(pids, 5_000)).toBe(true);
 });

@@ -62,6 +62,17 @@ export class OutputLog {
     return this.lines.length;
   }
 
+  /**
+   * Every line so far, marked `|` (stdout) or `!` (stderr), for assertion
+   * messages. Marked, a line of the lesson's own output that looks like a
+   * stack frame (`    at fn (file:1:2)`) is not taken for one by the test
+   * runner, which would read that file's source map (vitest once crashed
+   * on one, and the failure it was reporting was lost).
+   */
+  transcript(): string {
+    return this.tail(this.lines.length);
+  }
+
   /** The last lines of output, for error messages. */
   tail(count = 30): string {
     return this.lines
