@@ -6,6 +6,7 @@
 //   SIGHUP            pm2 reload: per instance, start the new, wait for its ready, stop the old
 //                     (one at a time up to 2 instances, then 2 at a time: PM2's CONCURRENT_ACTIONS)
 //   SIGINT / SIGTERM  pm2 delete: every instance drains (SIGINT, kill_timeout), then the lesson exits 0
+import cluster from 'node:cluster';
 import { createRequire } from 'node:module';
 import { announceReady, exitIfPortInUse, holdLifeline, readServerEnv, urlOf } from '@cluster-course/shared';
 import type { StartOptions } from 'pm2';
@@ -30,6 +31,13 @@ const name = app.name;
 
 const home = privateHome();
 log(`PM2_HOME=${home}`);
+// PM2 runs here, without a daemon: its God forks the instances with
+// node:cluster in this process. An instance that ends while God answers it
+// (a stop meeting a restart) is an EPIPE 'error' on its Worker, which PM2
+// does not handle (Unitech/pm2#5168): without this listener it kills us.
+cluster.on('fork', (worker) =>
+  worker.on('error', (err) => log(`instance (pid ${worker.process.pid}): ${err.message}`)),
+);
 const pm2 = await startPm2(home);
 let stopping = false;
 let port = config.port;
