@@ -1,4 +1,6 @@
+import { once } from 'node:events';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { type LessonProcess, runLesson, startLesson } from '@cluster-course/shared/harness';
 import { CHROMIUM_HINT, findChromium, launchChromium } from '@cluster-course/shared/harness/browser';
@@ -9,8 +11,8 @@ import { promQuery, scrapedAfter } from '@cluster-course/shared/harness/promethe
 import { stateRoot } from '@cluster-course/shared/runtime/state-dir';
 
 import { describe, expect, it } from 'vitest';
+import { hello, labelValues, printedUrl, sample, scrape } from '../lessons/16-observability/demo/observe.ts';
 import { findPrometheus, missingPrometheus } from '../lessons/16-observability/src/prometheus/binary.ts';
-import { hello, labelValues, printedUrl, sample, scrape } from './16-observability.helpers.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('16');
@@ -177,6 +179,20 @@ describe('lesson 16: the cluster seen whole', () => {
     const { exit, stderr } = await runLesson(dir, { env: { PORT: '4700', METRICS_PORT: '4700' } });
     expect(exit.code).toBe(2);
     expect(stderr.filter((l) => l.trim())).toEqual([expect.stringContaining('METRICS_PORT')]);
+  });
+
+  it('METRICS_PORT in use: one line naming that port, exit 1, before any worker starts', async () => {
+    const taken = net.createServer().listen(0, '127.0.0.1');
+    await once(taken, 'listening');
+    const port = (taken.address() as net.AddressInfo).port;
+    try {
+      const { exit, stderr, stdout } = await runLesson(dir, { env: { PORT: '0', METRICS_PORT: String(port) } });
+      expect(exit.code).toBe(1);
+      expect(stderr.filter((l) => l.trim())).toEqual([expect.stringContaining(`port ${port}`)]);
+      expect(stdout.join('\n')).not.toMatch(/Worker \d+ started/);
+    } finally {
+      taken.close();
+    }
   });
 
   it('PROMETHEUS=1 without Prometheus (PROMETHEUS_BIN=/nonexistent/prometheus): one line saying how to install it, exit 2', async () => {

@@ -3,25 +3,14 @@
 // METRICS_PORT (src/metrics/server.ts), and, with PROMETHEUS=1, run the real
 // Prometheus against them. SIGHUP: a rolling restart; SIGINT/SIGTERM: stop.
 import cluster, { type Worker } from 'node:cluster';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
-import { freePorts } from '@cluster-course/13-nginx/ports';
-import {
-  announceReady,
-  describeListenError,
-  isListenFailed,
-  primaryLogger,
-  startPrimary,
-  stopWorkers,
-  urlOf,
-} from '@cluster-course/shared';
+import { announceReady, isListenFailed, primaryLogger, startPrimary, stopWorkers, urlOf } from '@cluster-course/shared';
 import { config } from './config.ts';
 import { Roster } from './live/roster.ts';
 import { CounterLedger } from './metrics/ledger.ts';
 import { restarts } from './metrics/own.ts';
-import { metricsServer } from './metrics/server.ts';
+import { listenOrExit, metricsServer } from './metrics/server.ts';
 import { findPrometheus, missingPrometheus } from './prometheus/binary.ts';
-import { type Prometheus, startPrometheus } from './prometheus/start.ts';
+import { type Prometheus, startPrometheusFor } from './prometheus/start.ts';
 import { rollingRestart } from './rolling-restart.ts';
 
 const log = primaryLogger();
@@ -53,15 +42,7 @@ export async function runPrimary(): Promise<void> {
     serveMetrics: config.metrics === 'cluster',
     log,
   });
-  server.listen(config.metricsPort, config.host);
-  const [failed] = await Promise.race([once(server, 'error'), once(server, 'listening').then(() => [])]);
-  if (failed) {
-    process.stderr.write(
-      `${describeListenError(failed, config.host, config.metricsPort).replace('PORT=', 'METRICS_PORT=')}\n`,
-    );
-    process.exit(1);
-  }
-  const metricsPort = (server.address() as AddressInfo).port;
+  const metricsPort = await listenOrExit(server, config.host, config.metricsPort);
   const pageUrl = `${urlOf('http', config.host, metricsPort)}/`;
 
   const fork = (why: string) => {
@@ -95,11 +76,8 @@ export async function runPrimary(): Promise<void> {
     log(`metrics: ${metricsUrl}`);
     log(`live page: ${pageUrl}`);
     if (prometheusBin) {
-      const target = new URL(metricsUrl);
-      const host = ['0.0.0.0', '[::]', '::'].includes(target.hostname) ? '127.0.0.1' : target.hostname;
       try {
-        const port = config.prometheusPort || (await freePorts(1))[0] || 0;
-        prometheus = await startPrometheus(prometheusBin, port, `${host}:${target.port}`, target.pathname);
+        prometheus = await startPrometheusFor(prometheusBin, metricsUrl, config.prometheusPort);
       } catch (err) {
         process.stderr.write(`prometheus could not start: ${(err as Error).message}\n`);
         return void stop('prometheus failed', 1);

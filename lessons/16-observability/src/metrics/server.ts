@@ -3,8 +3,11 @@
 // process that must never stall: all it does per scrape is the IPC round
 // trip and a merge of small JSON objects (the demo measures what that costs
 // as workers are added).
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describeListenError } from '@cluster-course/shared';
 import type { Roster } from '../live/roster.ts';
 import { liveStream } from '../live/stream.ts';
 import type { CounterLedger } from './ledger.ts';
@@ -54,4 +57,15 @@ export function metricsServer({ roster, ledger, timeoutMs, serveMetrics, log }: 
       reply(500, 'text/plain', 'the scrape failed; see the primary log\n');
     }
   });
+}
+
+/** Listens; resolves with the port. A taken port: one line naming it, exit 1 (before any worker exists). */
+export async function listenOrExit(server: http.Server, host: string, port: number): Promise<number> {
+  server.listen(port, host);
+  const [failed] = await Promise.race([once(server, 'error'), once(server, 'listening').then(() => [])]);
+  if (failed) {
+    process.stderr.write(`${describeListenError(failed, host, port).replace('PORT=', 'METRICS_PORT=')}\n`);
+    process.exit(1);
+  }
+  return (server.address() as AddressInfo).port;
 }

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { freePorts } from '@cluster-course/13-nginx/ports';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 
@@ -72,4 +73,13 @@ export async function startPrometheus(bin: string, port: number, target: string,
     throw err;
   }
   return { url: `http://127.0.0.1:${port}`, stop };
+}
+
+/** Prometheus scraping `metricsUrl`, on `port` (0: a free one). */
+export async function startPrometheusFor(bin: string, metricsUrl: string, port: number): Promise<Prometheus> {
+  const target = new URL(metricsUrl);
+  // A wildcard address is where the cluster listens, not where to reach it.
+  const host = ['0.0.0.0', '[::]'].includes(target.hostname) ? '127.0.0.1' : target.hostname;
+  const listen = port || (await freePorts(1))[0] || 0;
+  return startPrometheus(bin, listen, `${host}:${target.port}`, target.pathname);
 }

@@ -1,5 +1,6 @@
 // Reading lesson 16 from outside, as Prometheus or a person would: the URLs
-// its primary prints, and the text format of /metrics.
+// its primary prints, and the text format of /metrics. The demo and the tests
+// (tests/16-observability.test.ts) both use it.
 import type { LessonProcess } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 
