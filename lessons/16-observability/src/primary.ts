@@ -76,13 +76,16 @@ export async function runPrimary(): Promise<void> {
     log(`metrics: ${metricsUrl}`);
     log(`live page: ${pageUrl}`);
     if (prometheusBin) {
+      const began = Date.now();
       try {
         prometheus = await startPrometheusFor(prometheusBin, metricsUrl, config.prometheusPort);
       } catch (err) {
         process.stderr.write(`prometheus could not start: ${(err as Error).message}\n`);
         return void stop('prometheus failed', 1);
       }
-      log(`prometheus: ${prometheus.url} (scrapes ${metricsUrl} every second)`);
+      log(
+        `prometheus: ${prometheus.url} (scrapes ${metricsUrl} every second; first scrape ${Date.now() - began} ms after its start)`,
+      );
     }
     if (!stopping) announceReady(appUrl, `${config.workers} workers, METRICS=${config.metrics}`);
   });

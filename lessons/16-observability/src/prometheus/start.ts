@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { freePorts } from '@cluster-course/13-nginx/ports';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
@@ -66,13 +67,32 @@ export async function startPrometheus(bin: string, port: number, target: string,
       reject(new Error(firstError || `prometheus exited (code ${code}) before it was ready`)),
     );
   });
+  const url = `http://127.0.0.1:${port}`;
   try {
     await ready;
+    await firstScrape(url);
   } catch (err) {
     await stop();
     throw err;
   }
-  return { url: `http://127.0.0.1:${port}`, stop };
+  return { url, stop };
+}
+
+/**
+ * Resolves once Prometheus has scraped the cluster once. "Ready to receive
+ * web requests" comes before its first scrape (seconds before, measured
+ * here), and a query until then finds nothing: the lesson's ready line
+ * waits, so a learner's first query has an answer.
+ */
+async function firstScrape(url: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const res = await fetch(`${url}/api/v1/query?query=up`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await res.json()) as { data?: { result?: unknown[] } };
+    if ((body.data?.result?.length ?? 0) > 0) return;
+    await sleep(200);
+  }
+  throw new Error(`no scrape of the cluster within ${timeoutMs} ms`);
 }
 
 /** Prometheus scraping `metricsUrl`, on `port` (0: a free one). */
