@@ -2,16 +2,17 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { type LessonProcess, runLesson, startLesson } from '@cluster-course/shared/harness';
+import { type LessonProcess, lessonModule, runLesson, startLesson } from '@cluster-course/shared/harness';
 import { CHROMIUM_HINT, findChromium, launchChromium } from '@cluster-course/shared/harness/browser';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { processTable, waitForGone } from '@cluster-course/shared/harness/proc';
 import { promQuery, scrapedAfter } from '@cluster-course/shared/harness/prometheus';
 import { stateRoot } from '@cluster-course/shared/runtime/state-dir';
-
+import { AggregatorRegistry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { hello, labelValues, printedUrl, sample, scrape } from '../lessons/16-observability/demo/observe.ts';
+import type * as Ledger from '../lessons/16-observability/src/metrics/ledger.ts';
 import { findPrometheus, missingPrometheus } from '../lessons/16-observability/src/prometheus/binary.ts';
 import { contractTests } from './contract.ts';
 
@@ -43,6 +44,35 @@ async function prometheusSays(lesson: LessonProcess, query: string): Promise<num
   const at = await scrapedAfter(base, Date.now() / 1000);
   return (await promQuery(base, query, at)).map((s) => Number(s.value[1]));
 }
+
+describe('lesson 16: the ledger (src/metrics/ledger.ts)', async () => {
+  const { CounterLedger }: typeof Ledger = await import(lessonModule('16-observability', 'metrics/ledger.ts'));
+  const counts = (value: number) => [
+    { name: 'http_requests_total', help: 'h', type: 'counter', aggregator: 'sum', values: [{ value, labels: HELLO }] },
+  ];
+  const total = async (ledger: InstanceType<typeof CounterLedger>) =>
+    (await AggregatorRegistry.aggregate(ledger.totals()).getMetricsAsJSON())[0]?.values[0]?.value ?? 0;
+
+  it("keeps a gone worker's last counts, and ignores an answer of it handled after its exit", async () => {
+    const ledger = new CounterLedger(true);
+    ledger.record(1, counts(5) as never);
+    ledger.record(2, counts(3) as never);
+    await ledger.retire(1);
+    ledger.record(1, counts(7) as never); // late: must not count twice
+    ledger.record(2, counts(4) as never);
+    expect(await total(ledger)).toBe(9);
+    await ledger.retire(2);
+    expect(await total(ledger)).toBe(9);
+  });
+
+  it("LEDGER=0 (keep=false): a gone worker's counts are dropped", async () => {
+    const ledger = new CounterLedger(false);
+    ledger.record(1, counts(5) as never);
+    ledger.record(2, counts(3) as never);
+    await ledger.retire(1);
+    expect(await total(ledger)).toBe(3);
+  });
+});
 
 describe('lesson 16: the cluster seen whole', () => {
   it("METRICS=cluster: after exactly 12 GET /hello over both workers, the primary's /metrics says 12, with one series per worker where a sum would lie", async () => {

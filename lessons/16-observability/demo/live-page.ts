@@ -1,6 +1,6 @@
 // The live page in headless Chromium: two workers under a light load, one
-// killed; the page's boxes before and after. With SCREENSHOT=<file.png> it
-// also saves a picture of the page (the README's).
+// killed; the page's boxes before and after, and a screenshot (with
+// SCREENSHOT=<file.png> it is saved: the README's picture).
 import { startLesson } from '@cluster-course/shared/harness';
 import { findChromium, launchChromium } from '@cluster-course/shared/harness/browser';
 import { startLoad } from '@cluster-course/shared/harness/http';
@@ -30,10 +30,12 @@ export async function livePage(dir: string): Promise<void> {
     await page.locator(`article.worker[data-pid="${victim}"][data-state="exited"]`).waitFor({ timeout: 3_000 });
     say(`after kill -9 of pid ${victim}: ${await text()} (pid ${replacement} took its place)`);
     expect((await boxes.count()) === 3, 'the dead box and its replacement, side by side');
-    if (process.env.SCREENSHOT) {
-      await page.screenshot({ path: process.env.SCREENSHOT });
-      say(`screenshot: ${process.env.SCREENSHOT}`);
-    }
+    // The README's picture comes from here: SCREENSHOT=<file.png> keeps it.
+    const png = await page.screenshot({ path: process.env.SCREENSHOT });
+    expect(png.subarray(1, 4).toString() === 'PNG', 'a PNG screenshot of the page');
+    say(
+      `screenshot of the page: ${Math.round(png.length / 1024)} KB${process.env.SCREENSHOT ? `, saved as ${process.env.SCREENSHOT}` : ''}`,
+    );
     await load.stop();
     await lesson.stop('SIGTERM');
   } finally {

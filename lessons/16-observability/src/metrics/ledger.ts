@@ -14,6 +14,7 @@ import type { MetricsJson } from './messages.ts';
 
 export class CounterLedger {
   private readonly last = new Map<number, MetricsJson>();
+  private readonly gone = new Set<number>();
   private retired: MetricsJson[] = [];
   private queue: Promise<void> = Promise.resolve();
 
@@ -22,11 +23,14 @@ export class CounterLedger {
 
   /** A worker answered: its counts as of now. */
   record(workerId: number, requests: MetricsJson): void {
-    this.last.set(workerId, requests);
+    // An answer handled after its worker's exit must not bring it back:
+    // its counts are in `retired` already, and would be summed twice.
+    if (!this.gone.has(workerId)) this.last.set(workerId, requests);
   }
 
   /** A worker is gone: fold its last counts into the retired total. */
   retire(workerId: number): Promise<void> {
+    this.gone.add(workerId);
     // One fold at a time: two at once would each start from the same
     // `retired` and the second would lose the first.
     this.queue = this.queue.then(async () => {
