@@ -1,6 +1,7 @@
 // The live page in headless Chromium: two workers under a light load, one
 // killed; the page's boxes before and after, and a screenshot (with
 // SCREENSHOT=<file.png> it is saved: the README's picture).
+import { basename } from 'node:path';
 import { startLesson } from '@cluster-course/shared/harness';
 import { findChromium, launchChromium } from '@cluster-course/shared/harness/browser';
 import { startLoad } from '@cluster-course/shared/harness/http';
@@ -34,7 +35,7 @@ export async function livePage(dir: string): Promise<void> {
     const png = await page.screenshot({ path: process.env.SCREENSHOT });
     expect(png.subarray(1, 4).toString() === 'PNG', 'a PNG screenshot of the page');
     say(
-      `screenshot of the page: ${Math.round(png.length / 1024)} KB${process.env.SCREENSHOT ? `, saved as ${process.env.SCREENSHOT}` : ''}`,
+      `screenshot of the page: ${Math.round(png.length / 1024)} KB${process.env.SCREENSHOT ? `, saved as ${basename(process.env.SCREENSHOT)}` : ''}`,
     );
     await load.stop();
     await lesson.stop('SIGTERM');
