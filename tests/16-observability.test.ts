@@ -286,7 +286,7 @@ describe.skipIf(!prometheusBin)('lesson 16 with the real Prometheus', () => {
 });
 
 describe.skipIf(!chromium)('lesson 16: the live page in real headless Chromium', () => {
-  it('shows one box per worker with its pid; after kill -9 the dead one shows exited and its replacement appears within 3 s', async () => {
+  it('shows one box per worker with its pid; a SIGSTOPped one outlined as silent; after kill -9 the dead one shows exited and its replacement appears within 3 s', async () => {
     const lesson = await start();
     const browser = await launchChromium(chromium as string);
     try {
@@ -296,6 +296,17 @@ describe.skipIf(!chromium)('lesson 16: the live page in real headless Chromium',
       await expect.poll(() => serving.count(), { timeout: 5_000 }).toBe(2);
       const pids = labelValues(await scrape(lesson), 'cluster_worker_up', 'pid').sort();
       expect((await serving.evaluateAll((els) => els.map((el) => el.getAttribute('data-pid')))).sort()).toEqual(pids);
+
+      // A worker that does not answer the page's gather is outlined, and says so.
+      const stopped = Number(pids[1]);
+      process.kill(stopped, 'SIGSTOP');
+      try {
+        await page.locator(`article.worker.silent[data-pid="${stopped}"]`).waitFor({ timeout: 3_000 });
+        await page.getByText('no answer to the last gather').waitFor({ timeout: 1_000 });
+      } finally {
+        process.kill(stopped, 'SIGCONT');
+      }
+      await page.locator(`article.worker[data-pid="${stopped}"][data-answered="true"]`).waitFor({ timeout: 3_000 });
 
       const victim = Number(pids[0]);
       const replacement = await killAWorker(lesson, victim);

@@ -26,11 +26,12 @@ export async function counterAcrossKill(dir: string): Promise<void> {
       const since = lesson.mark();
       process.kill([...byPid.keys()][0] as number, 'SIGKILL');
       await lesson.waitForLine(/listening$/, { since });
+      const killed = await says(QUERY); // a scrape between the kill and the next requests
       await hello(lesson, 4);
       const after = await says(QUERY);
       const resets = await says(`resets(${QUERY}[5m])`);
       const increase = await says(`increase(${QUERY}[5m])`);
-      rows.push([ledger, String(before), String(after), String(resets), increase.toFixed(1)]);
+      rows.push([ledger, String(before), String(killed), String(after), String(resets), increase.toFixed(1)]);
       if (ledger === '1') expect(after === 12 && resets === 0, 'with the ledger: 12 requests, no reset');
       else expect(resets === 1, 'without the ledger: a counter reset');
       await lesson.stop('SIGTERM');
@@ -38,7 +39,7 @@ export async function counterAcrossKill(dir: string): Promise<void> {
       await lesson.dispose();
     }
   }
-  table(['LEDGER', 'before the kill (8 sent)', 'after (+4 sent)', 'resets()', 'increase() [5m]'], rows);
+  table(['LEDGER', 'before the kill (8 sent)', 'after it', 'then (+4 sent)', 'resets()', 'increase() [5m]'], rows);
   say('12 requests were served. With the ledger the series only grows, and increase() counts the 4 sent after');
   say("Prometheus' first sample of 8 (extrapolated a little to the window: it is never an exact count). Without");
   say("it the sum drops by the dead worker's count; Prometheus takes the drop for a restart from zero and adds");

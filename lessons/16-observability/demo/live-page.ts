@@ -28,6 +28,8 @@ export async function livePage(dir: string): Promise<void> {
     process.kill(victim as number, 'SIGKILL');
     const [, replacement] = await lesson.waitForLine(/\(pid (\d+)\) listening$/, { since });
     await page.locator(`article.worker[data-pid="${replacement}"][data-state="serving"]`).waitFor({ timeout: 3_000 });
+    // Its first answer to a gather: the box has numbers (the screenshot's moment).
+    await page.locator(`article.worker[data-pid="${replacement}"][data-answered="true"]`).waitFor({ timeout: 3_000 });
     await page.locator(`article.worker[data-pid="${victim}"][data-state="exited"]`).waitFor({ timeout: 3_000 });
     say(`after kill -9 of pid ${victim}: ${await text()} (pid ${replacement} took its place)`);
     expect((await boxes.count()) === 3, 'the dead box and its replacement, side by side');

@@ -21,7 +21,8 @@ export interface Row {
   state: string;
   why: string;
   exit?: string;
-  answered: boolean;
+  /** Did it answer the last gather? null: it was not asked (forked after the gather began). */
+  answered: boolean | null;
   rps: number | null;
   p99Ms: number | null;
   loopP99Ms: number | null;
@@ -69,7 +70,7 @@ export class LiveRows {
     this.history.set(id, samples);
   }
 
-  row(member: Member, perProcess: MetricsJson | undefined): Row {
+  row(member: Member, perProcess: MetricsJson | undefined, asked: boolean): Row {
     const samples = this.history.get(member.id) ?? [];
     const [first, last] = [samples[0], samples.at(-1)];
     const span = first && last ? (last.at - first.at) / 1000 : 0;
@@ -82,7 +83,7 @@ export class LiveRows {
       state: member.state,
       why: member.why,
       exit: member.exit,
-      answered: perProcess !== undefined,
+      answered: asked ? perProcess !== undefined : null,
       rps: first && last && span > 0 ? (last.count - first.count) / span : null,
       p99Ms: first && last ? ms(p99(first, last)) : null,
       loopP99Ms: perProcess ? ms(gauge(perProcess, 'nodejs_eventloop_lag_p99_seconds')) : null,

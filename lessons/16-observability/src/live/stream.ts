@@ -32,7 +32,9 @@ export function liveStream(roster: Roster, ledger: CounterLedger, timeoutMs: num
       const snapshot = {
         at,
         primary: process.pid,
-        rows: members.map((member) => rows.row(member, gathered.answers.get(member.worker)?.process)),
+        rows: members.map((member) =>
+          rows.row(member, gathered.answers.get(member.worker)?.process, gathered.asked.includes(member.worker)),
+        ),
       };
       for (const page of pages) page.write(`data: ${JSON.stringify(snapshot)}\n\n`);
     } finally {

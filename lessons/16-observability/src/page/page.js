@@ -7,11 +7,14 @@ const fmt = (value, digits, unit) => (value === null || value === undefined ? 'â
 
 function box(row, busiest) {
   const el = document.createElement('article');
-  el.className = row.answered || row.state === 'exited' ? 'worker' : 'worker silent';
+  // A worker asked for its numbers that did not answer in time: outlined.
+  el.className = row.answered === false && row.state !== 'exited' ? 'worker silent' : 'worker';
   el.dataset.pid = String(row.pid);
   el.dataset.state = row.state;
+  el.dataset.answered = String(row.answered);
   const share = busiest > 0 && row.rps ? Math.round((100 * row.rps) / busiest) : 0;
-  const why = row.state === 'exited' ? `exited (${row.exit})` : row.answered ? row.why : 'no answer to the last gather';
+  const why =
+    row.state === 'exited' ? `exited (${row.exit})` : row.answered === false ? 'no answer to the last gather' : row.why;
   el.innerHTML = `
     <div class="title"><h2>worker ${row.id}</h2><span class="badge">${row.state}</span></div>
     <p class="why"></p>
