@@ -1,0 +1,70 @@
+// Lesson 12's chat page, opened the way a learner opens it: in a real
+// browser (headless Chromium), running Socket.IO's own browser client.
+import { startLesson } from '@cluster-course/shared/harness';
+import {
+  type Browser,
+  CHROMIUM_HINT,
+  findChromium,
+  launchChromium,
+  type Page,
+} from '@cluster-course/shared/harness/browser';
+import { lessonDir } from '@cluster-course/shared/harness/lessons';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+const dir = lessonDir('12');
+const chromium = findChromium();
+if (!chromium)
+  console.warn(`lesson 12: tests of the chat page in Chromium skipped: chromium not found; ${CHROMIUM_HINT}`);
+
+/** "Connected to worker 2 (pid 123) over polling": the worker, once connected. */
+async function connectedWorker(page: Page): Promise<string> {
+  const me = page.locator('#me');
+  await expect.poll(() => me.textContent(), { timeout: 10_000 }).toMatch(/^Connected to worker/);
+  return /worker (\d+)/.exec((await me.textContent()) ?? '')?.[1] ?? '';
+}
+
+describe.skipIf(!chromium)('lesson 12: the chat page in real headless Chromium', () => {
+  let browser: Browser;
+  beforeEach(async () => {
+    browser = await launchChromium(chromium as string);
+  });
+  afterEach(async () => {
+    await browser?.close();
+  });
+
+  it("MODE=library: two pages on two different workers see each other's messages", async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2', MODE: 'library' } });
+    // New pages until two sit on different workers (the library deals new
+    // connections round-robin, so it takes two or three).
+    const pages = new Map<string, Page>();
+    for (let i = 0; i < 6 && pages.size < 2; i++) {
+      const page = await browser.newPage();
+      await page.goto(`${lesson.url}/`);
+      const worker = await connectedWorker(page);
+      if (!pages.has(worker)) pages.set(worker, page);
+    }
+    expect(pages.size, 'pages on two workers').toBe(2);
+    const [a, b] = [...pages.values()] as [Page, Page];
+    await a.fill('#text', 'hello from page A');
+    await a.press('#text', 'Enter');
+    await b.getByText('hello from page A').waitFor({ timeout: 5_000 });
+    await b.fill('#text', 'and back from B');
+    await b.press('#text', 'Enter');
+    await a.getByText('and back from B').waitFor({ timeout: 5_000 });
+  });
+
+  it('MODE=plain with ?polling, each request on a new connection: the page shows a connect error and the workers say "Session ID unknown"', async () => {
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2', MODE: 'plain' } });
+    // A browser keeps its connection alive, and one connection stays with
+    // one worker; behind a proxy (or after an idle timeout) requests come on
+    // new connections. `Connection: close` makes every request do so here.
+    const context = await browser.newContext({ extraHTTPHeaders: { Connection: 'close' } });
+    const page = await context.newPage();
+    await page.goto(`${lesson.url}/?polling`);
+    await page
+      .getByText(/^connect error: /)
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await lesson.waitForLine(/Session ID unknown/, { timeoutMs: 10_000 });
+  });
+});
