@@ -134,7 +134,11 @@ describe('lesson 16: the cluster seen whole', () => {
       expect(took, 'the scrape did not hang on the stopped worker').toBeLessThan(2_000);
       expect(samples1(text, 'cluster_worker_up', String(stopped))).toBe(0);
       expect(sample(text, 'http_requests_total', HELLO)).toBe(6);
-      expect(sample(text, 'cluster_gather_seconds')).toBeGreaterThanOrEqual(0.3);
+      // It waited for the deadline (answers take a few ms): about 0.3 s, not
+      // exactly. A timer counts from the event loop's clock, read when the
+      // loop turn began, so by performance.now() it can fire a little early
+      // (0.29978 s was seen under a busy soak).
+      expect(sample(text, 'cluster_gather_seconds')).toBeGreaterThan(0.25);
       await lesson.waitForLine(new RegExp(`scrape: no answer in 300 ms from worker \\d+ \\(pid ${stopped}\\)`));
     } finally {
       process.kill(Number(stopped), 'SIGCONT');
