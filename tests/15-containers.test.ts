@@ -165,7 +165,11 @@ describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
     const before = statOf(cpu, 'cpu.stat');
     const done = await burnOnEveryWorker(lesson.url, 2, 200);
     const after = statOf(cpu, 'cpu.stat');
-    expect(done.map((d) => d.cpuMs)).toEqual([200, 200]);
+    // At least 200 ms each: the loop stops at the first reading of
+    // process.cpuUsage() past 200 ms, which can be a little past it (201 was
+    // seen under a busy soak), never before.
+    for (const { cpuMs } of done) expect(cpuMs).toBeGreaterThanOrEqual(200);
+    expect(done).toHaveLength(2);
     // 400 ms of work in a cgroup allowed 50 ms per 100 ms period: several periods end throttled.
     expect((after.nr_throttled ?? 0) - (before.nr_throttled ?? 0)).toBeGreaterThan(0);
     expect((after.throttled_time ?? 0) - (before.throttled_time ?? 0)).toBeGreaterThan(0);
