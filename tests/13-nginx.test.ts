@@ -19,6 +19,11 @@ async function start(env: Record<string, string>) {
   return startLesson(dir, { env: { PORT: '0', WORKERS: '1', ...env }, readyTimeoutMs: 40_000 });
 }
 
+// A test that starts the engines may wait 40 s for the ready line alone (a busy
+// machine starts nginx and every instance slowly); its own time must cover that
+// wait and the checks after it, or the ready wait's message is never seen.
+const engines = { timeout: 60_000 };
+
 describe('lesson 13: nginx in front of clustered instances', () => {
   it('without nginx (NGINX=/nonexistent/nginx): one line saying how to install it, exit 2', async () => {
     const { exit, stderr, stdout } = await runLesson(dir, { env: { PORT: '0', NGINX: '/nonexistent/nginx' } });
@@ -41,7 +46,7 @@ describe('lesson 13: nginx in front of clustered instances', () => {
   });
 });
 
-describe.skipIf(!nginx)('lesson 13 with the real nginx', () => {
+describe.skipIf(!nginx)('lesson 13 with the real nginx', engines, () => {
   it('INSTANCES=3: fresh requests through nginx reach every instance; nginx and the instances are the lesson’s', async () => {
     const lesson = await start({ INSTANCES: '3' });
     const replies = await freshMany(lesson.url, 9, 1);
@@ -90,7 +95,7 @@ describe.skipIf(!nginx)('lesson 13 with the real nginx', () => {
   );
 });
 
-describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
+describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', engines, () => {
   it('SIGKILL of a whole instance under a steady stream of GETs: zero failed, its GET in flight answered by another, nginx routes around it', async () => {
     const lesson = await start({ INSTANCES: '3' });
     // Which instances each request was sent to, by the order requests were started.
@@ -197,7 +202,7 @@ describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', () => {
   }, 90_000);
 });
 
-describe.skipIf(!nginx)('lesson 13: nothing left behind', () => {
+describe.skipIf(!nginx)('lesson 13: nothing left behind', engines, () => {
   it('SIGKILL of the lesson: nginx (master and worker) and every instance gone within 3 s; the next start sweeps its prefix', async () => {
     const lesson = await start({ INSTANCES: '2' });
     const members = lesson.members();

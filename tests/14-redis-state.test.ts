@@ -36,6 +36,11 @@ async function start(env: Record<string, string> = {}) {
   return startLesson(dir, { env: { PORT: '0', WORKERS: '2', ...env }, readyTimeoutMs: 40_000 });
 }
 
+// A test that starts the engines may wait 40 s for the ready line alone (a busy
+// machine starts nginx, Redis and every worker slowly); its own time must cover
+// that wait and the checks after it, or the ready wait's message is never seen.
+const engines = { timeout: 60_000 };
+
 describe('lesson 14: what it checks before it starts anything', () => {
   it('without redis-server (REDIS_SERVER=/nonexistent): one line saying how to install it, exit 2', async () => {
     const { exit, stderr, stdout } = await runLesson(dir, { env: { PORT: '0', REDIS_SERVER: '/nonexistent/redis' } });
@@ -60,7 +65,7 @@ describe('lesson 14: what it checks before it starts anything', () => {
   });
 });
 
-describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instances x 2 workers', () => {
+describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instances x 2 workers', engines, () => {
   it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
     const lesson = await start();
     const storm = await visitStorm(lesson.url, 1_000, 20);
@@ -210,6 +215,7 @@ async function onEachInstance(url: string): Promise<[ChatClient, ChatClient]> {
 
 describe.skipIf(!redis || !nginx)(
   'lesson 14: the chat across instances (socket.io-client, WebSocket through nginx)',
+  engines,
   () => {
     const env = { INSTANCES: '2', WORKERS: '1' };
 
