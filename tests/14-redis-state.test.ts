@@ -119,7 +119,12 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
   });
 
   it('Redis stopped (SIGSTOP): state routes answer 503 within the bound, /hello answers, no worker exits; after SIGCONT all answer', async () => {
-    const lesson = await start({ REDIS_TIMEOUT_MS: '300' });
+    // The bound applies to every Redis call, the login below too: on a busy
+    // machine (the busy soak's CPU hogs) a healthy call once took over
+    // 300 ms. 1 s leaves a healthy call room and still tells a bounded
+    // wait from an unbounded one.
+    const bound = 1_000;
+    const lesson = await start({ REDIS_TIMEOUT_MS: String(bound) });
     const cookie = await login(lesson.url, 'ada');
     const members = () =>
       lesson
@@ -141,7 +146,7 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
         const ms = performance.now() - started;
         expect(reply.status, path).toBe(503);
         expect(JSON.parse(reply.body)).toEqual({ error: 'the state store (Redis) is unavailable; try again' });
-        expect(ms, path).toBeLessThan(2_000);
+        expect(ms, path).toBeLessThan(bound + 1_700); // the bound, and the time to start and answer
       }
       expect((await fresh(new URL('/hello', lesson.url))).status).toBe(200);
     } finally {
