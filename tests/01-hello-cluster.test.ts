@@ -10,6 +10,26 @@ import { contractTests } from './contract.ts';
 const dir = lessonDir('01');
 
 describe('lesson 01: hello cluster', () => {
+  it('the ready line waits for the last worker: with worker 3 paused before it listens, none; released, one, after all 3 listened', async () => {
+    // First: a check stops at the first claim that fails, and this one fails
+    // the same way every time a ready line comes too early.
+    // Worker 3 is held before its code runs (as a slow start would hold it)
+    // until the test lets it go: a ready line printed too early is printed
+    // while it is held, every time, not only when a start happens to be slow.
+    const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' }, pauseWorker: 3, waitForReady: false });
+    const [, paused] = await lesson.waitForLine(/\[test hook\] worker 3 \(pid (\d+)\) paused/);
+    await lesson.waitForLine(/worker 1 \(pid \d+\) listening on/);
+    await lesson.waitForLine(/worker 2 \(pid \d+\) listening on/);
+    process.kill(Number(paused), 'SIGUSR2');
+    await lesson.waitForLine(/worker 3 \(pid \d+\) listening on/);
+    await lesson.waitForLine(/\bready\b/);
+    const lines = lesson.stdout();
+    const ready = lines.findIndex((line) => /\bready\b/.test(line));
+    const listenedBeforeReady = lines.slice(0, ready).filter((line) => /listening on/.test(line)).length;
+    expect(listenedBeforeReady, 'workers listening when the ready line was printed').toBe(3);
+    expect(lines.filter((line) => /\bready\b/.test(line))).toHaveLength(1);
+  });
+
   it('WORKERS=3 starts exactly 3 workers, children of the primary, and fresh connections reach all 3', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
     // tsx may start an esbuild helper under the primary; workers are the Node.js children.

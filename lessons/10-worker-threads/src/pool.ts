@@ -20,7 +20,9 @@ export async function startPool(size: number, iterationsPerMs: number): Promise<
   // SharedArrayBuffer is shared, not copied.
   const counter = new Int32Array(new SharedArrayBuffer(4));
   const pool = new Piscina<CpuTask, CpuResult>({
-    filename: new URL('./cpu-task.ts', import.meta.url).href,
+    // Resolved as an import is (import.meta.resolve), not as a path: the
+    // same file is found wherever this module is loaded from.
+    filename: import.meta.resolve('./cpu-task.ts'),
     // Fixed size: all threads start now, none is added under load. More
     // threads than cores only adds switching (see the README's pitfalls).
     minThreads: size,

@@ -5,13 +5,24 @@
 //   pnpm exercise NN --watch       re-check on every save, until Ctrl-C
 //   pnpm exercise NN --hint        the next hint
 //   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
-//   pnpm exercise NN --solution    the diff from your files to src/ (--yes: no question)
+//   pnpm exercise NN --solution    the diff from your files to src/ (before it passes: asks, or --yes)
 //   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved (CI)
 import { parseArgs } from 'node:util';
 import { findLesson, type Lesson, listLessons } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
-import { changedFiles, hasExercise, hints, readState, resetFiles, writeState } from './files.ts';
-import { confirm, printVerdict, solutionDiff } from './report.ts';
+import {
+  changedFiles,
+  exerciseDir,
+  hasExercise,
+  hints,
+  lastCheckOf,
+  readState,
+  resetFiles,
+  writeState,
+} from './files.ts';
+import { loadMentor } from './mentor.ts';
+import { readMistakes } from './mistakes/read.ts';
+import { confirm, printReading, printVerdict, solutionDiff } from './report.ts';
 import { selfCheck } from './self-check.ts';
 import { watch } from './watch.ts';
 
@@ -42,27 +53,51 @@ try {
 const { values, positionals } = parsed;
 const exercises = listLessons().filter(hasExercise);
 
+/** The course's parts, by lesson number (the root README's course map says the same). */
+const parts = [
+  { name: 'part I (one machine, by hand)', last: 9 },
+  { name: 'part II (what comes after)', last: 13 },
+  { name: 'part III (running it for real)', last: 99 },
+];
+const partOf = (lesson: Lesson) => parts.find((part) => Number(lesson.number) <= part.last) ?? parts[2];
+
 function list(): number {
-  const next = exercises.find((lesson) => !readState(lesson).lastCheck?.passed);
+  const done = (lesson: Lesson) => readState(lesson).lastCheck?.passed === true;
+  const next = exercises.find((lesson) => !done(lesson));
   process.stdout.write('  #   state     exercise\n');
   for (const lesson of exercises) {
-    const done = readState(lesson).lastCheck?.passed;
-    const state = done ? 'done' : lesson === next ? 'next ->' : 'to do';
+    const state = done(lesson) ? 'done' : lesson === next ? 'next ->' : 'to do';
     process.stdout.write(`  ${lesson.number}  ${state.padEnd(8)}  ${lesson.title}\n`);
   }
-  const count = exercises.filter((lesson) => readState(lesson).lastCheck?.passed).length;
-  process.stdout.write(`\n${count} of ${exercises.length} done.`);
-  process.stdout.write(next ? ` Next: pnpm exercise ${next.number}\n` : ' All done!\n');
+  const count = exercises.filter(done).length;
+  const byPart = parts
+    .map((part) => ({ part, of: exercises.filter((lesson) => partOf(lesson) === part) }))
+    .filter(({ of }) => of.length > 0)
+    .map(({ part, of }) => `${part.name} ${of.filter(done).length} of ${of.length}`);
+  process.stdout.write(`\n${count} of ${exercises.length} exercises done: ${byPart.join(', ')}.\n`);
+  if (!next) {
+    process.stdout.write('All done! Compare yours with the course’s: pnpm exercise NN --solution\n');
+    return 0;
+  }
+  const tried = readState(next).lastCheck !== undefined;
+  process.stdout.write(
+    tried
+      ? `Next: pnpm exercise ${next.number} (your last check did not pass; --hint if stuck)\n`
+      : `Next: read lessons/${next.folder}/README.md, then pnpm exercise ${next.number}\n`,
+  );
   return 0;
 }
 
 async function check(lesson: Lesson): Promise<number> {
   process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
   const started = Date.now();
+  // First what a mentor sees in the files (under a second), then the claims.
+  const [reading, mentor] = await Promise.all([readMistakes(lesson, exerciseDir(lesson)), loadMentor(lesson)]);
+  printReading(reading);
   const result = await checkExercise(lesson);
-  printVerdict(lesson, result);
+  printVerdict(lesson, result, mentor);
   process.stdout.write(`(checked in ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
-  writeState(lesson, { ...readState(lesson), lastCheck: { passed: result.passed, at: new Date().toISOString() } });
+  writeState(lesson, { ...readState(lesson), lastCheck: lastCheckOf(result) });
   return result.passed ? 0 : 1;
 }
 
@@ -97,7 +132,17 @@ async function reset(lesson: Lesson): Promise<number> {
 }
 
 async function solution(lesson: Lesson): Promise<number> {
-  if (!(await confirm('show the solution?', values.yes ?? false))) return 1;
+  // Once it passes, the course's version is there to compare with, freely.
+  // Before, it would end the exercise: say how far the last check got, and ask.
+  const last = readState(lesson).lastCheck;
+  if (!last?.passed) {
+    process.stdout.write(
+      last?.claims
+        ? `Your last check passed ${last.claimsPassed} of ${last.claims} claims before it stopped at a failure.\n`
+        : `You have not checked exercise ${lesson.number} yet: pnpm exercise ${lesson.number}\n`,
+    );
+    if (!(await confirm('show the solution anyway?', values.yes ?? false))) return 1;
+  }
   process.stdout.write(solutionDiff(lesson));
   return 0;
 }

@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
+import type { CheckResult } from './check.ts';
 
 /**
  * The learner's exercise folder. CLUSTER_COURSE_EXERCISE_HOME moves every
@@ -80,7 +81,18 @@ export function hints(lesson: Lesson): string[] {
 
 export interface ExerciseState {
   hintsShown: number;
-  lastCheck?: { passed: boolean; at: string };
+  /** The last check: passed, and how many claims it ran and passed (it stops at the first failure). */
+  lastCheck?: { passed: boolean; at: string; claims?: number; claimsPassed?: number };
+}
+
+export function lastCheckOf(result: CheckResult): NonNullable<ExerciseState['lastCheck']> {
+  const ran = result.claims.filter((claim) => claim.status === 'passed' || claim.status === 'failed');
+  return {
+    passed: result.passed,
+    at: new Date().toISOString(),
+    claims: result.claims.length,
+    claimsPassed: ran.filter((claim) => claim.status === 'passed').length,
+  };
 }
 
 const statePath = (lesson: Lesson) => join(exerciseDir(lesson), '.state.json');

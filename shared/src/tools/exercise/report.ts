@@ -5,6 +5,35 @@ import { createInterface } from 'node:readline/promises';
 import type { Lesson } from '../../harness/lessons.ts';
 import type { CheckResult } from './check.ts';
 import { exerciseDir, exerciseFiles, todos } from './files.ts';
+import { type Mentor, wordsFor } from './mentor.ts';
+import type { Reading } from './mistakes/read.ts';
+
+/** `text` in lines of at most `width` characters, broken between words. */
+export function wrap(text: string, width = 76): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return line ? [...lines, line] : lines;
+}
+
+/** What a mentor spots in the learner's files, said before the check runs. */
+export function printReading(reading: Reading): void {
+  const say = (line = '') => process.stdout.write(`${line}\n`);
+  if ('failed' in reading) {
+    say(`(Your files could not be read before the check: ${reading.failed})`);
+    return;
+  }
+  for (const mistake of reading.mistakes) {
+    say(`A mentor reading ${mistake.where} says:`);
+    for (const line of wrap(mistake.say)) say(`  ${line}`);
+    say();
+  }
+}
 
 /**
  * A failure in plain words: its message without the stack, and of the
@@ -19,7 +48,7 @@ function plain(message: string): string[] {
   return [...words, ...tail].map((line) => `    ${line}`);
 }
 
-export function printVerdict(lesson: Lesson, result: CheckResult): void {
+export function printVerdict(lesson: Lesson, result: CheckResult, mentor: Mentor): void {
   const say = (line = '') => process.stdout.write(`${line}\n`);
   for (const claim of result.claims) {
     if (claim.status === 'passed') say(`  ✓ ${claim.name}`);
@@ -36,6 +65,11 @@ export function printVerdict(lesson: Lesson, result: CheckResult): void {
   const failed = result.claims.find((c) => c.status === 'failed');
   if (failed) {
     say(`Not yet: "${failed.name}"`);
+    const words = wordsFor(mentor, failed);
+    if (words) {
+      for (const line of wrap(words.text)) say(`  ${line}`);
+      say('  What the test saw:');
+    }
     for (const line of plain(failed.message)) say(line);
   } else {
     say('Not yet: the check did not finish (a syntax or type error? run pnpm lesson to see it).');

@@ -1,7 +1,10 @@
 // `pnpm exercise --self-check`: the exercises and the tests agree. For every
 // exercise, its files as shipped (the pristine copies) must fail at least one
 // of the lesson's claims: it is not already solved. With src/'s files in
-// their place, every claim must pass: it can be solved. Each runs in a
+// their place, every claim must pass: it can be solved. Each known-wrong
+// solution of its mentor (lessons/NN-slug/mentor.ts) must get the mentor's
+// words, and every words entry of the mentor must be said by one of them:
+// no sentence is written that no test has seen said. Each runs in a
 // temporary folder, so the learner's own files are never touched. It runs
 // every lesson's whole test file, so it takes minutes: CI runs it
 // (.ci/run), the suite does not.
@@ -11,6 +14,8 @@ import { join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { exerciseFiles, pristine, writeExerciseFile } from './files.ts';
+import { whatIsSaid } from './known-wrong.ts';
+import { loadMentor, type Words } from './mentor.ts';
 
 async function withFiles(lesson: Lesson, solved: boolean) {
   const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
@@ -45,7 +50,33 @@ export async function selfCheck(exercises: Lesson[]): Promise<number> {
         `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${solvedSeconds} s)\n`,
     );
     for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
+    if (!(await mentorAgrees(lesson)) && ok) bad += 1; // one count per exercise
   }
   process.stdout.write(`${exercises.length - bad} of ${exercises.length} exercises agree with their lesson's tests\n`);
   return bad === 0 ? 0 : 1;
+}
+
+/** Each known-wrong solution gets its words, and each words entry is said by one. */
+async function mentorAgrees(lesson: Lesson): Promise<boolean> {
+  const mentor = await loadMentor(lesson);
+  const said = new Set<Words>();
+  let ok = true;
+  for (const wrong of mentor.wrong) {
+    const started = Date.now();
+    const result = await whatIsSaid(lesson, mentor, wrong).catch((err: Error) => ({ ok: false, said: err.message }));
+    if ('words' in result && result.words) said.add(result.words);
+    ok &&= result.ok;
+    const seconds = ((Date.now() - started) / 1000).toFixed(0);
+    process.stdout.write(
+      `     ${result.ok ? 'ok ' : 'BAD'} known wrong "${wrong.name}" (${wrong.when}, ${seconds} s)\n`,
+    );
+    if (!result.ok) process.stdout.write(`         wanted "${wrong.says}", said ${result.said}\n`);
+  }
+  for (const words of mentor.words.filter((w) => !said.has(w))) {
+    ok = false;
+    process.stdout.write(
+      `     BAD no known wrong gets the words for "${words.claim}" (${words.when ?? 'any failure'})\n`,
+    );
+  }
+  return ok;
 }

@@ -4,8 +4,10 @@
 import { watch as watchFiles } from 'node:fs';
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
-import { exerciseDir, readState, writeState } from './files.ts';
-import { printVerdict } from './report.ts';
+import { exerciseDir, lastCheckOf, readState, writeState } from './files.ts';
+import { loadMentor } from './mentor.ts';
+import { readMistakes } from './mistakes/read.ts';
+import { printReading, printVerdict } from './report.ts';
 
 export async function watch(lesson: Lesson): Promise<number> {
   let running: AbortController | undefined;
@@ -17,10 +19,13 @@ export async function watch(lesson: Lesson): Promise<number> {
     running = controller;
     process.stdout.write('\x1b[2J\x1b[H'); // clear the screen
     process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
+    const [reading, mentor] = await Promise.all([readMistakes(lesson, exerciseDir(lesson)), loadMentor(lesson)]);
+    if (controller.signal.aborted) return; // restarted while the files were read
+    printReading(reading);
     const result = await checkExercise(lesson, { signal: controller.signal });
     if (!result.finished) return; // restarted, or stopped
-    printVerdict(lesson, result);
-    writeState(lesson, { ...readState(lesson), lastCheck: { passed: result.passed, at: new Date().toISOString() } });
+    printVerdict(lesson, result, mentor);
+    writeState(lesson, { ...readState(lesson), lastCheck: lastCheckOf(result) });
     process.stdout.write('\nWatching exercise/ for changes; Ctrl-C to stop.\n');
   }
 

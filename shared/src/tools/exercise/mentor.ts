@@ -1,0 +1,135 @@
+// What a mentor says when a claim fails: each lesson with an exercise has a
+// mentor.ts (lessons/NN-slug/mentor.ts) that gives, for the claims a
+// learner's code can break, the sentence naming the likely cause and where
+// to look, and the known-wrong solutions that prove each sentence is said
+// (`pnpm exercise --self-check` makes each mistake in a copy of the solution
+// and checks that pnpm exercise says it). The contract's claims, the same in
+// every lesson, have their words here.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Lesson } from '../../harness/lessons.ts';
+import type { Claim } from './check.ts';
+import type { Role } from './mistakes/roles.ts';
+
+export interface Words {
+  /** The claim, as the test names it (part of its name is enough). */
+  claim: string;
+  /** Only when the failure's message matches this; `say` gets the match. */
+  when?: RegExp;
+  say: string | ((match: RegExpExecArray) => string);
+}
+
+export interface KnownWrong {
+  /** The mistake, in a few words. */
+  name: string;
+  /** The exercise file it is made in, from src/'s solution: each edit's text (found once) replaced by the next. */
+  file: string;
+  edits: [string, string][];
+  /**
+   * When pnpm exercise says it: `read`, before anything runs, from the file
+   * (mistakes/rules.ts); `check`, as the words for the first claim that fails.
+   */
+  when: 'read' | 'check';
+  /** Part of what it must say. */
+  says: string;
+}
+
+export interface Mentor {
+  words: Words[];
+  wrong: KnownWrong[];
+  /** Which process runs a src/ file, where src/main.ts does not show it (mistakes/roles.ts). */
+  roles?: Record<string, Role>;
+}
+
+export async function loadMentor(lesson: Lesson): Promise<Mentor> {
+  const path = join(lesson.dir, 'mentor.ts');
+  if (!existsSync(path)) return { words: [], wrong: [] };
+  return ((await import(pathToFileURL(path).href)) as { mentor: Mentor }).mentor;
+}
+
+/** The words for a failed claim (the lesson's, else the contract's), and which entry said them. */
+export function wordsFor(mentor: Mentor, claim: Claim): { text: string; words: Words } | undefined {
+  for (const words of [...mentor.words, ...contractWords, ...harnessWords]) {
+    if (!claim.name.includes(words.claim)) continue;
+    const match = (words.when ?? /.*/s).exec(claim.message);
+    if (!match) continue;
+    return { text: typeof words.say === 'string' ? words.say : words.say(match), words };
+  }
+  return undefined;
+}
+
+/** The claims of tests/contract.ts, which every lesson runs. */
+const contractWords: Words[] = [
+  {
+    claim: 'exits 2 with one line naming the variable',
+    say:
+      'A bad environment variable must end the lesson at once: one line naming it and its value, exit code 2, ' +
+      'and no worker forked. The lesson reads it with readServerEnv() (@cluster-course/shared) before anything starts.',
+  },
+  {
+    claim: 'answers with x-worker-id and x-worker-pid',
+    say:
+      'Every answer carries the x-worker-id and x-worker-pid headers of the worker that answered it (that is how ' +
+      'the tests, and you with curl -i, see who served it): set both before the body is sent.',
+  },
+  {
+    claim: 'prints a ready line',
+    say:
+      'The lesson never printed its ready line, or printed it in another shape. The primary announces it once ' +
+      'every worker listens, with announceReady() (@cluster-course/shared): look for the place that should call it.',
+  },
+  {
+    claim: 'SIGTERM stops every process within 5 s',
+    say:
+      'After SIGTERM, a process of the lesson was still there 5 s later, or the exit code was not 0: the primary ' +
+      'must stop its workers (and give up waiting on any of them at a deadline), then exit 0.',
+  },
+  {
+    claim: 'SIGINT stops every process within 5 s',
+    say:
+      'After SIGINT (Ctrl-C), a process of the lesson was still there 5 s later, or the exit code was not 0: the ' +
+      'primary must stop its workers (and give up waiting on any of them at a deadline), then exit 0.',
+  },
+  {
+    claim: 'SIGKILL of the primary leaves no process',
+    say:
+      'A worker outlived its primary: a worker must leave when its IPC channel to the primary closes (the shared ' +
+      'lifeline does it: holdLifeline()); a worker that keeps the channel unreferenced never notices.',
+  },
+  {
+    claim: 'a port in use',
+    say:
+      'With the port taken, the lesson must say so in one line naming the port and exit 1, without forking ' +
+      'workers that fail and are forked again: check the port before forking (exitIfPortInUse()), and never ' +
+      'replace a worker that failed to listen.',
+  },
+  {
+    claim: 'every process gone within',
+    say:
+      'A stop that arrives while a worker is still starting must still end everything quickly: a worker not yet ' +
+      'listening has no server to close, so the primary ends it (worker.process.kill()) instead of waiting for it.',
+  },
+  {
+    claim: 'before any worker listens',
+    say:
+      'A stop that arrives before any worker listens must still end everything quickly: a worker not yet ' +
+      'listening has no server to close, so the primary ends it (worker.process.kill()) instead of waiting for it.',
+  },
+];
+
+/** What the harness says when a lesson does not start, whatever the claim. */
+const harnessWords: Words[] = [
+  {
+    claim: '',
+    when: /no line matching \/\\bready\\b.*? within (\d+) ms/,
+    say: (m) =>
+      `The lesson never said it was ready (the check waited ${Number(m[1]) / 1000} s): the primary prints the ` +
+      'ready line, with announceReady(), once every worker listens. Is that call reached? Its last lines are below.',
+  },
+  {
+    claim: '',
+    when: /lesson exited \((.*?)\) before printing \/\\bready/,
+    say: (m) => `The lesson ended (${m[1]}) before it was ready: its last lines, below, say why.`,
+  },
+];
