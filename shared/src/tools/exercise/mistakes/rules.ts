@@ -15,8 +15,8 @@ import {
   isStringLiteral,
   type Node,
 } from 'typescript/unstable/ast';
-import type { Checker } from 'typescript/unstable/sync';
-import { is, type NodeApi } from './node-api.ts';
+import { type Checker, SymbolFlags } from 'typescript/unstable/sync';
+import { is, type NodeApi, nodeApiOf } from './node-api.ts';
 import type { Roles } from './roles.ts';
 
 export interface Call {
@@ -48,26 +48,50 @@ function scopeOf(node: Node): Node {
 }
 const inside = (node: Node, scope: Node) => node.pos >= scope.pos && node.end <= scope.end;
 
+/**
+ * Does this call fork workers: cluster.fork() itself, or a function of the
+ * course that calls it, a few calls deep (lesson 02's runPrimary)?
+ */
+function forks(checker: Checker, call: CallExpression, depth = 3, seen = new Set<string>()): boolean {
+  if (is(nodeApiOf(checker, call.expression), 'cluster', 'fork')) return true;
+  let symbol = depth > 0 ? checker.getSymbolAtLocation(call.expression) : undefined;
+  if (symbol && symbol.flags & SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+  const declaration = symbol?.declarations[0];
+  if (!declaration || declaration.path.includes('/node_modules/')) return false;
+  const key = `${declaration.path}#${declaration.index}`;
+  if (seen.has(key)) return false;
+  seen.add(key);
+  let found = false;
+  const visit = (node: Node): void => {
+    if (found) return;
+    if (isCallExpression(node) && forks(checker, node, depth - 1, seen)) found = true;
+    else node.forEachChild(visit);
+  };
+  declaration.resolve()?.forEachChild(visit);
+  return found;
+}
+
 /** Only the primary forks. */
-function forkInWorker({ file, calls, roles }: RuleContext): Finding[] {
-  return calls
-    .filter(({ api }) => is(api, 'cluster', 'fork'))
-    .flatMap(({ call }): Finding[] => {
-      const role = roles.of(call);
-      if (role === 'worker') {
-        const say =
-          `cluster.fork() here runs in a worker: src/main.ts runs ${file} when cluster.isPrimary is false. ` +
-          'Only the primary forks (a worker’s cluster module has no fork(), so the call throws): fork from the primary’s code.';
-        return [{ rule: 'fork-in-worker', node: call, say }];
-      }
-      if (role === 'both' && scopeOf(call) === call.getSourceFile()) {
-        const say =
-          'cluster.fork() here runs in every process that runs main.ts, the workers too: ' +
-          'put it under `if (cluster.isPrimary) { ... }`, where only the primary goes.';
-        return [{ rule: 'fork-in-worker', node: call, say }];
-      }
-      return [];
-    });
+function forkInWorker({ file, calls, roles, checker }: RuleContext): Finding[] {
+  return calls.flatMap(({ call, api }): Finding[] => {
+    const role = roles.of(call);
+    const topLevel = scopeOf(call) === call.getSourceFile();
+    if (role !== 'worker' && !(role === 'both' && topLevel)) return [];
+    if (!forks(checker, call)) return [];
+    const what = is(api, 'cluster', 'fork')
+      ? 'cluster.fork()'
+      : `${call.expression.getText()}() forks workers (it calls cluster.fork()), and`;
+    if (role === 'worker') {
+      const say =
+        `${what} here runs in a worker: src/main.ts runs ${file} when cluster.isPrimary is false. ` +
+        'Only the primary forks (a worker’s cluster module has no fork(), so the call throws): fork from the primary’s code.';
+      return [{ rule: 'fork-in-worker', node: call, say }];
+    }
+    const say =
+      `${what} here runs in every process that runs main.ts, the workers too: ` +
+      'put it under `if (cluster.isPrimary) { ... }`, where only the primary goes.';
+    return [{ rule: 'fork-in-worker', node: call, say }];
+  });
 }
 
 /** os.cpus().length is not how many workers to start. */
