@@ -61,7 +61,21 @@ describe('pnpm exercise', () => {
     const rows = stdout.filter((line) => /^\s+\d\d\s/.test(line));
     expect(rows.map((row) => row.trim().slice(0, 2))).toEqual(numbers);
     expect(rows[0]).toMatch(/next/);
-    expect(stdout).toContain(`0 of ${numbers.length} done. Next: pnpm exercise 01`);
+    expect(stdout).toContainEqual(
+      expect.stringMatching(new RegExp(`^0 of ${numbers.length} exercises done: part I .*0 of 8`)),
+    );
+    expect(stdout).toContain('Next: read lessons/01-hello-cluster/README.md, then pnpm exercise 01');
+  });
+
+  it('counts a passed exercise per part, and sends the learner on to the next', async () => {
+    writeFileSync(
+      join(home, '01-hello-cluster', '.state.json'),
+      JSON.stringify({ hintsShown: 0, lastCheck: { passed: true, at: new Date().toISOString() } }),
+    );
+    const { stdout } = await exercise([]);
+    expect(stdout.find((line) => /^\s+01\s/.test(line))).toMatch(/done/);
+    expect(stdout).toContainEqual(expect.stringMatching(/exercises done: part I \(one machine, by hand\) 1 of 8/));
+    expect(stdout).toContain('Next: read lessons/02-exit-and-respawn/README.md, then pnpm exercise 02');
   });
 
   it('checks 01 as shipped: exit 1, the failed claim in plain words, the TODOs, within 30 s', async () => {
@@ -70,7 +84,8 @@ describe('pnpm exercise', () => {
     expect(Date.now() - started).toBeLessThan(30_000);
     expect(exit.code).toBe(1);
     const text = stdout.join('\n');
-    expect(text).toMatch(/✗ WORKERS=3 starts exactly 3 workers/);
+    expect(text).toMatch(/✗ the ready line waits for the last worker/);
+    expect(text).toContain('The lesson ended (code 1) before');
     expect(text).toContain('TODO 1 in exercise/primary.ts: no worker was forked');
     expect(text).toMatch(/exercise\/primary\.ts:\d+ {2}TODO 1/);
     expect(text).toContain('pnpm exercise 01 --hint');
@@ -97,13 +112,37 @@ describe('pnpm exercise', () => {
     expect(readFileSync(primary(), 'utf8')).toBe(shipped);
   });
 
+  it('says what a mentor reads in the file before the check, with the line: os.cpus().length for the workers', async () => {
+    const solved = readFileSync(join(lesson01.dir, 'src', 'primary.ts'), 'utf8')
+      .replace("import { availableParallelism } from 'node:os';", "import os, { availableParallelism } from 'node:os';")
+      .replace('i < config.workers; i++', 'i < os.cpus().length; i++');
+    writeFileSync(primary(), solved);
+    const { stdout } = await exercise(['01']);
+    const reading = stdout.findIndex((line) => /^A mentor reading exercise\/primary\.ts:\d+ says:$/.test(line));
+    expect(reading).toBeGreaterThanOrEqual(0);
+    expect(stdout[reading + 1]).toMatch(/^ {2}os\.cpus\(\)\.length counts every CPU of the machine/);
+    expect(reading).toBeLessThan(stdout.findIndex((line) => /^ {2}[✓✗] /.test(line))); // before the claims
+  });
+
   it('--solution asks first, and with --yes shows a unified diff from exercise/ to src/', async () => {
-    expect((await exercise(['01', '--solution'])).exit.code).toBe(1);
+    const asked = await exercise(['01', '--solution']);
+    expect(asked.exit.code).toBe(1);
+    expect(asked.stdout).toContain('You have not checked exercise 01 yet: pnpm exercise 01');
     const { exit, stdout } = await exercise(['01', '--solution', '--yes']);
     expect(exit.code).toBe(0);
     expect(stdout).toContain('--- exercise/primary.ts');
     expect(stdout).toContain('+++ src/primary.ts');
     expect(stdout).toContainEqual(expect.stringMatching(/^\+\s+for \(let i = 0; i < config\.workers; i\+\+\)/));
+  });
+
+  it('--solution once the exercise passed: the diff, without a question', async () => {
+    writeFileSync(
+      join(home, '01-hello-cluster', '.state.json'),
+      JSON.stringify({ hintsShown: 0, lastCheck: { passed: true, at: new Date().toISOString() } }),
+    );
+    const { exit, stdout } = await exercise(['01', '--solution']);
+    expect(exit.code).toBe(0);
+    expect(stdout).toContain('--- exercise/primary.ts');
   });
 
   it('--watch re-checks on a save, and Ctrl-C stops it with nothing left running', async () => {

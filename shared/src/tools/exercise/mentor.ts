@@ -129,7 +129,7 @@ const harnessWords: Words[] = [
   },
   {
     claim: '',
-    when: /lesson exited \((.*?)\) before printing \/\\bready/,
-    say: (m) => `The lesson ended (${m[1]}) before it was ready: its last lines, below, say why.`,
+    when: /lesson exited \((.*?)\) before printing/,
+    say: (m) => `The lesson ended (${m[1]}) before the check could go on: its last lines, below, say why.`,
   },
 ];

@@ -19,7 +19,10 @@ export async function watch(lesson: Lesson): Promise<number> {
     running = controller;
     process.stdout.write('\x1b[2J\x1b[H'); // clear the screen
     process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
-    const [reading, mentor] = await Promise.all([readMistakes(lesson, exerciseDir(lesson)), loadMentor(lesson)]);
+    const [reading, mentor] = await Promise.all([
+      readMistakes(lesson, exerciseDir(lesson), controller.signal),
+      loadMentor(lesson),
+    ]);
     if (controller.signal.aborted) return; // restarted while the files were read
     printReading(reading);
     const result = await checkExercise(lesson, { signal: controller.signal });

@@ -30,10 +30,11 @@ export function learnerFiles(lesson: Lesson, dir: string): Map<string, string> {
 
 export type Reading = { mistakes: Mistake[] } | { failed: string };
 
-/** What a mentor spots in the files of `dir`; `failed` if the compiler could not read them (in 20 s). */
-export async function readMistakes(lesson: Lesson, dir: string): Promise<Reading> {
+/** What a mentor spots in the files of `dir`; `failed` if the compiler could not read them (in 20 s) or `signal` aborted. */
+export async function readMistakes(lesson: Lesson, dir: string, signal?: AbortSignal): Promise<Reading> {
   try {
     const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', self, lesson.folder, dir], {
+      signal, // --watch restarting or stopping: this reading is not wanted any more
       cwd: courseRoot, // where tsx is found
       timeout: 20_000,
       killSignal: 'SIGKILL',
