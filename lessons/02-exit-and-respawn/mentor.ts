@@ -4,15 +4,17 @@ import type { Mentor } from '@cluster-course/shared/tools/exercise/mentor';
 export const mentor: Mentor = {
   words: [
     {
-      claim: 'POST /exit?code=0 is a deliberate exit',
-      when: /no line matching \/not replacing worker/,
+      claim: "the primary sees a worker's life in order",
+      when: /lesson still running after/,
       say:
-        'A worker that exited with code 0 was replaced as if it had crashed: a clean exit is deliberate. ' +
-        'isCrash() is true only for a signal or a non-zero code, and never after disconnect() (askedToStop).',
+        'The last worker exited with code 0 and the primary went on: it replaced it as if it had crashed. A ' +
+        'clean exit is deliberate: isCrash() is true only for a signal or a non-zero code, and never after ' +
+        'disconnect() (askedToStop); with no worker left, the primary exits too.',
     },
     {
       claim: 'CRASH_ON_START=1: backoff 100, 200, 400, 800 ms',
-      when: /expected \[ 0, 0, 0, 0 \]/,
+      // No delay: no 'replacing worker N in … ms' line at all ('replacing worker N now').
+      when: /expected \[\] to deeply equal \[ 100, 200, 400, 800 \]/,
       say:
         'The replacements after failed starts came at once: a worker that dies on start will most likely die ' +
         'again, so wait BASE_DELAY_MS before the first retry and twice as long each time (100, 200, 400, 800 ms).',
@@ -31,7 +33,7 @@ export const mentor: Mentor = {
       file: 'exit-policy.ts',
       edits: [['return signal !== null || code !== 0;', 'return signal !== null || code !== null;']],
       when: 'check',
-      says: 'A worker that exited with code 0 was replaced as if it had crashed',
+      says: 'The last worker exited with code 0 and the primary went on',
     },
     {
       name: 'no backoff',

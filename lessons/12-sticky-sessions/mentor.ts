@@ -5,13 +5,12 @@ export const mentor: Mentor = {
   words: [
     {
       claim: 'sticky: the WebSocket handshake',
-      // No 101 came back within 5 s: the connection reached no worker's server, or reached it paused.
+      // No 101 came back within 5 s: the connection reached no worker's server.
       when: /aborted|timeout/i,
       say:
-        'In MODE=sticky the handshake never came back: the connection reached no worker’s HTTP server, or ' +
-        'reached it paused. The primary sends each socket to its worker (worker.send(CONNECTION, socket)); ' +
-        "the worker makes it a connection of its server (server.emit('connection', socket)) and reads it: " +
-        'socket.resume(), since the primary accepted it with pauseOnConnect.',
+        'In MODE=sticky the handshake never came back: the connection reached no worker’s HTTP server. The ' +
+        'primary sends each socket to its worker (worker.send(CONNECTION, socket)); the worker makes it a ' +
+        "connection of its server: server.emit('connection', socket).",
     },
     {
       claim: 'sticky, polling only, 20 clients on 20 addresses',
@@ -23,16 +22,9 @@ export const mentor: Mentor = {
   ],
   wrong: [
     {
-      name: 'the handed socket never resumed in the worker',
-      file: 'sticky-by-address.ts',
-      edits: [['    socket.resume(); // paused in the primary: start reading the request now\n', '']],
-      when: 'check',
-      says: 'In MODE=sticky the handshake never came back',
-    },
-    {
       name: 'the handed socket never given to the server',
       file: 'sticky-by-address.ts',
-      edits: [["    server.emit('connection', socket); // what the server does with one it accepted itself\n", '']],
+      edits: [["    server.emit('connection', socket);\n", '']],
       when: 'check',
       says: 'In MODE=sticky the handshake never came back',
     },

@@ -52,7 +52,7 @@ export function acceptHandedConnections(server: net.Server): void {
   // TODO 2: on each CONNECTION message from the primary (process 'message',
   // with the socket as its second argument; isMessage() tells the message),
   // make the socket a connection of `server`, as if the server had accepted
-  // it itself, and let it be read (the primary paused it).
+  // it itself.
   void server;
   void isMessage;
 }

@@ -51,7 +51,10 @@ export function acceptHandedConnections(server: net.Server): void {
   process.on('message', (message: unknown, socket?: net.Socket) => {
     // No socket: the client hung up while its handle was on the way.
     if (!isMessage(message, CONNECTION) || !socket) return;
-    server.emit('connection', socket); // what the server does with one it accepted itself
-    socket.resume(); // paused in the primary: start reading the request now
+    // What the server does with one it accepted itself. No resume() needed:
+    // pauseOnConnect paused the primary's Socket object, but here the handle
+    // is a new Socket, which Node.js creates reading (on Node.js 20 and 26
+    // alike), and the bytes the primary never read are still in the kernel.
+    server.emit('connection', socket);
   });
 }

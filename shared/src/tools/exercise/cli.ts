@@ -6,7 +6,8 @@
 //   pnpm exercise NN --hint        the next hint
 //   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
 //   pnpm exercise NN --solution    the diff from your files to src/ (before it passes: asks, or --yes)
-//   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved (CI)
+//   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved, and its
+//                                  mentor's words are said (--skip-mentor: not those) (CI)
 import { parseArgs } from 'node:util';
 import { findLesson, type Lesson, listLessons } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
@@ -42,6 +43,7 @@ function parse() {
       solution: { type: 'boolean' },
       yes: { type: 'boolean' },
       'self-check': { type: 'boolean' },
+      'skip-mentor': { type: 'boolean' },
     },
   });
 }
@@ -149,7 +151,8 @@ async function solution(lesson: Lesson): Promise<number> {
 
 if (values['self-check']) {
   const only = positionals.map((q) => findLesson(q)?.folder);
-  process.exit(await selfCheck(exercises.filter((l) => only.length === 0 || only.includes(l.folder))));
+  const chosen = exercises.filter((l) => only.length === 0 || only.includes(l.folder));
+  process.exit(await selfCheck(chosen, !values['skip-mentor']));
 }
 if (positionals.length === 0) process.exit(list());
 const lesson = findLesson(positionals[0] ?? '');

@@ -32,7 +32,8 @@ async function withFiles(lesson: Lesson, solved: boolean) {
   }
 }
 
-export async function selfCheck(exercises: Lesson[]): Promise<number> {
+/** `mentor`: also prove each mentor's words with its known-wrong solutions (minutes more). */
+export async function selfCheck(exercises: Lesson[], mentor = true): Promise<number> {
   let bad = 0;
   for (const lesson of exercises) {
     let started = Date.now();
@@ -50,7 +51,7 @@ export async function selfCheck(exercises: Lesson[]): Promise<number> {
         `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${solvedSeconds} s)\n`,
     );
     for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
-    if (!(await mentorAgrees(lesson)) && ok) bad += 1; // one count per exercise
+    if (mentor && !(await mentorAgrees(lesson)) && ok) bad += 1; // one count per exercise
   }
   process.stdout.write(`${exercises.length - bad} of ${exercises.length} exercises agree with their lesson's tests\n`);
   return bad === 0 ? 0 : 1;
