@@ -23,6 +23,7 @@ import {
 } from './files.ts';
 import { loadMentor } from './mentor.ts';
 import { readMistakes } from './mistakes/read.ts';
+import { printProgress } from './progress.ts';
 import { confirm, printReading, printVerdict, solutionDiff } from './report.ts';
 import { selfCheck } from './self-check.ts';
 import { watch } from './watch.ts';
@@ -54,41 +55,6 @@ try {
 }
 const { values, positionals } = parsed;
 const exercises = listLessons().filter(hasExercise);
-
-/** The course's parts, by lesson number (the root README's course map says the same). */
-const parts = [
-  { name: 'part I (one machine, by hand)', last: 9 },
-  { name: 'part II (what comes after)', last: 13 },
-  { name: 'part III (running it for real)', last: 99 },
-];
-const partOf = (lesson: Lesson) => parts.find((part) => Number(lesson.number) <= part.last) ?? parts[2];
-
-function list(): number {
-  const done = (lesson: Lesson) => readState(lesson).lastCheck?.passed === true;
-  const next = exercises.find((lesson) => !done(lesson));
-  process.stdout.write('  #   state     exercise\n');
-  for (const lesson of exercises) {
-    const state = done(lesson) ? 'done' : lesson === next ? 'next ->' : 'to do';
-    process.stdout.write(`  ${lesson.number}  ${state.padEnd(8)}  ${lesson.title}\n`);
-  }
-  const count = exercises.filter(done).length;
-  const byPart = parts
-    .map((part) => ({ part, of: exercises.filter((lesson) => partOf(lesson) === part) }))
-    .filter(({ of }) => of.length > 0)
-    .map(({ part, of }) => `${part.name} ${of.filter(done).length} of ${of.length}`);
-  process.stdout.write(`\n${count} of ${exercises.length} exercises done: ${byPart.join(', ')}.\n`);
-  if (!next) {
-    process.stdout.write('All done! Compare yours with the course’s: pnpm exercise NN --solution\n');
-    return 0;
-  }
-  const tried = readState(next).lastCheck !== undefined;
-  process.stdout.write(
-    tried
-      ? `Next: pnpm exercise ${next.number} (your last check did not pass; --hint if stuck)\n`
-      : `Next: read lessons/${next.folder}/README.md, then pnpm exercise ${next.number}\n`,
-  );
-  return 0;
-}
 
 async function check(lesson: Lesson): Promise<number> {
   process.stdout.write(`Checking exercise ${lesson.number} (${lesson.title})...\n`);
@@ -154,7 +120,7 @@ if (values['self-check']) {
   const chosen = exercises.filter((l) => only.length === 0 || only.includes(l.folder));
   process.exit(await selfCheck(chosen, !values['skip-mentor']));
 }
-if (positionals.length === 0) process.exit(list());
+if (positionals.length === 0) process.exit(printProgress(exercises));
 const lesson = findLesson(positionals[0] ?? '');
 if (!lesson || !hasExercise(lesson)) {
   usage(`no exercise "${positionals[0]}": pnpm exercise takes one of ${exercises.map((l) => l.number).join(', ')}`);
