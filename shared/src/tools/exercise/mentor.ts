@@ -65,7 +65,7 @@ const contractWords: Words[] = [
     claim: 'exits 2 with one line naming the variable',
     say:
       'A bad environment variable must end the lesson at once: one line naming it and its value, exit code 2, ' +
-      'and no worker forked. The lesson reads it with readServerEnv() (@cluster-course/shared) before anything starts.',
+      'and no worker forked: read and check it before anything starts (@cluster-course/shared’s readServerEnv() does).',
   },
   {
     claim: 'answers with x-worker-id and x-worker-pid',
@@ -94,8 +94,9 @@ const contractWords: Words[] = [
   {
     claim: 'SIGKILL of the primary leaves no process',
     say:
-      'A worker outlived its primary: a worker must leave when its IPC channel to the primary closes (the shared ' +
-      'lifeline does it: holdLifeline()); a worker that keeps the channel unreferenced never notices.',
+      'A process outlived its killed primary. A cluster worker leaves by itself when its IPC channel to the ' +
+      'primary closes (Node.js exits it); a child started with child_process.fork() must leave on its own: ' +
+      "process.on('disconnect', () => process.exit(0)).",
   },
   {
     claim: 'a port in use',
