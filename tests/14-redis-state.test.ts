@@ -7,6 +7,7 @@ import { stateRoot } from '@cluster-course/shared/runtime/state-dir';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findNginx, missingNginx } from '../lessons/13-nginx/src/nginx/binary.ts';
 import { onEachInstance as bothInstances, type ChatClient } from '../lessons/14-redis-state/demo/chat-client.ts';
+import { sessionWritten } from '../lessons/14-redis-state/demo/chat-steps.ts';
 import {
   instancePrimary,
   instanceUrl,
@@ -251,10 +252,14 @@ describe.skipIf(!redis || !nginx)(
       await b.say('before');
       await a.waitForMessages(1);
       const closed = new Promise((resolve) => a.socket.once('disconnect', resolve));
+      const since = lesson.mark();
       process.kill(instancePrimary(lesson, 1), 'SIGTERM');
       expect(await closed).toBe('transport close');
       await b.say('while away 1');
       await b.say('while away 2');
+      // Forces the order: the session is in Redis before the client comes
+      // back (a demo run once reconnected first, and was not recovered).
+      await sessionWritten(lesson, since);
       const welcome = await a.connect();
       expect(welcome).toMatchObject({ instance: 2, recovered: true });
       await a.waitForMessages(3);

@@ -21,6 +21,17 @@ export async function chatAcross(lesson: LessonProcess, crosses: boolean): Promi
   }
 }
 
+/**
+ * The session of a client that instance 1 disconnected is in Redis once that
+ * instance's worker has drained: the adapter writes it (a SET it does not
+ * wait for) as the client is disconnected, and the drain ends by closing the
+ * Redis connection, which waits for the commands in flight. A client that
+ * reconnects before then can reach instance 2 before its session does.
+ */
+export async function sessionWritten(lesson: LessonProcess, since: number): Promise<void> {
+  await lesson.waitForLine(/^\[instance 1\] .*drained; leaving the cluster/, { since });
+}
+
 /** Instance 1 drains (SIGTERM): its client comes back on instance 2, recovered, with what it missed. */
 export async function drainRecovers(lesson: LessonProcess): Promise<void> {
   const [a, b] = await onEachInstance(lesson.url);
@@ -28,10 +39,12 @@ export async function drainRecovers(lesson: LessonProcess): Promise<void> {
     await b.say('before');
     await a.waitForMessages(1);
     const closed = new Promise((resolve) => a.socket.once('disconnect', resolve));
+    const since = lesson.mark();
     process.kill(instancePrimary(lesson, 1), 'SIGTERM');
     say(`  instance 1 drains; its client: disconnected (${await closed})`);
     await b.say('while away 1');
     await b.say('while away 2');
+    await sessionWritten(lesson, since);
     const welcome = await a.connect();
     await a.waitForMessages(3);
     say(`  it reconnects: instance ${welcome.instance}, recovered: ${welcome.recovered}`);
