@@ -5,7 +5,8 @@
 //   .pristine/    each *.ts as shipped, as <name>.orig: --reset copies them back
 //                 (not git: a learner's clone may have no clean git state, or no git)
 //   .state.json   progress (hints seen, the last check); ignored by git
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 import type { CheckResult } from './check.ts';
@@ -52,6 +53,29 @@ export function writeExerciseFile(dir: string, file: string, content: string): v
   mkdirSync(dirname(join(dir, file)), { recursive: true });
   writeFileSync(join(dir, file), content);
 }
+
+/**
+ * A temporary folder like exercise/, holding `contentOf(file)` for each of
+ * the lesson's exercise files; removed once `use` is done with it.
+ */
+export async function inExerciseFolder<T>(
+  lesson: Lesson,
+  contentOf: (file: string) => string,
+  use: (dir: string) => Promise<T>,
+): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
+  try {
+    // Like the lesson's folder: its .ts files are ES modules.
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
+    for (const file of exerciseFiles(lesson)) writeExerciseFile(dir, file, contentOf(file));
+    return await use(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** src/'s version of an exercise file: the solution. */
+export const solution = (lesson: Lesson, file: string) => readFileSync(join(lesson.dir, 'src', file), 'utf8');
 
 export function resetFiles(lesson: Lesson): void {
   for (const file of exerciseFiles(lesson)) writeExerciseFile(exerciseDir(lesson), file, pristine(lesson, file));

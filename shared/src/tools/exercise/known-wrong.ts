@@ -3,18 +3,15 @@
 // say what the mentor says about that mistake. Used by --self-check (every
 // one, checks included) and by tests/exercise-mistakes.test.ts (those said
 // before anything runs).
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
-import { exerciseFiles, writeExerciseFile } from './files.ts';
+import { inExerciseFolder, solution } from './files.ts';
 import { type KnownWrong, type Mentor, type Words, wordsFor } from './mentor.ts';
 import { readMistakes } from './mistakes/read.ts';
 
 /** src/'s `file` with the mistake made: each edit's text must be there exactly once. */
 export function withMistake(lesson: Lesson, wrong: KnownWrong): string {
-  let text = readFileSync(join(lesson.dir, 'src', wrong.file), 'utf8');
+  let text = solution(lesson, wrong.file);
   for (const [from, to] of wrong.edits) {
     const count = text.split(from).length - 1;
     if (count !== 1)
@@ -22,21 +19,6 @@ export function withMistake(lesson: Lesson, wrong: KnownWrong): string {
     text = text.replace(from, () => to);
   }
   return text;
-}
-
-/** A folder like exercise/, holding the solution with the mistake made; removed after `use`. */
-export async function inWrongFolder<T>(lesson: Lesson, wrong: KnownWrong, use: (dir: string) => Promise<T>) {
-  const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-wrong-`));
-  try {
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    for (const file of exerciseFiles(lesson)) {
-      writeExerciseFile(dir, file, readFileSync(join(lesson.dir, 'src', file), 'utf8'));
-    }
-    writeExerciseFile(dir, wrong.file, withMistake(lesson, wrong));
-    return await use(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 export interface Said {
@@ -48,7 +30,8 @@ export interface Said {
 }
 
 export async function whatIsSaid(lesson: Lesson, mentor: Mentor, wrong: KnownWrong): Promise<Said> {
-  return inWrongFolder(lesson, wrong, async (dir) => {
+  const contentOf = (file: string) => (file === wrong.file ? withMistake(lesson, wrong) : solution(lesson, file));
+  return inExerciseFolder(lesson, contentOf, async (dir) => {
     if (wrong.when === 'read') {
       const reading = await readMistakes(lesson, dir);
       if ('failed' in reading) return { ok: false, said: `the files could not be read: ${reading.failed}` };

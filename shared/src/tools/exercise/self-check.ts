@@ -8,31 +8,17 @@
 // temporary folder, so the learner's own files are never touched. It runs
 // every lesson's whole test file, so it takes minutes: CI runs it
 // (.ci/run), the suite does not.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
-import { exerciseFiles, pristine, writeExerciseFile } from './files.ts';
+import { inExerciseFolder, pristine, solution } from './files.ts';
 import { whatIsSaid } from './known-wrong.ts';
 import { loadMentor, type Words } from './mentor.ts';
 
-async function withFiles(lesson: Lesson, solved: boolean) {
-  const dir = mkdtempSync(join(tmpdir(), `exercise-${lesson.number}-`));
-  try {
-    // Like the lesson's folder: its .ts files are ES modules.
-    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
-    for (const file of exerciseFiles(lesson)) {
-      const content = solved ? readFileSync(join(lesson.dir, 'src', file), 'utf8') : pristine(lesson, file);
-      writeExerciseFile(dir, file, content);
-    }
-    return await checkExercise(lesson, { exerciseDir: dir, all: solved });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+function withFiles(lesson: Lesson, solved: boolean) {
+  const contentOf = (file: string) => (solved ? solution(lesson, file) : pristine(lesson, file));
+  return inExerciseFolder(lesson, contentOf, (dir) => checkExercise(lesson, { exerciseDir: dir, all: solved }));
 }
 
-/** `mentor`: also prove each mentor's words with its known-wrong solutions (minutes more). */
 export async function selfCheck(exercises: Lesson[], mentor = true): Promise<number> {
   let bad = 0;
   for (const lesson of exercises) {
