@@ -33,8 +33,16 @@ const nginx = findNginx();
 if (!redis) console.warn(`lesson 14: tests with the real Redis skipped: ${missingRedis()}`);
 if (!nginx) console.warn(`lesson 14: tests with the real nginx skipped: ${missingNginx()}`);
 
+// The lesson's Redis calls fsync before it answers a write (appendfsync
+// always), and every Redis call has a bound (REDIS_TIMEOUT_MS, 500 ms by
+// default). When other processes flood the disk (in CI, the rest of the
+// suite), an fsync can stall past 500 ms and a healthy write gets its 503:
+// the bound doing its job (seen in CI: 2 of 1,000 visits; here, 9 of 1,000
+// with `dd conv=fsync` writing alongside). Only the SIGSTOP test is about
+// the bound; the others run with the largest one the lesson accepts.
 async function start(env: Record<string, string> = {}) {
-  return startLesson(dir, { env: { PORT: '0', WORKERS: '2', ...env }, readyTimeoutMs: 40_000 });
+  const slowDisk = { REDIS_TIMEOUT_MS: '10000' };
+  return startLesson(dir, { env: { PORT: '0', WORKERS: '2', ...slowDisk, ...env }, readyTimeoutMs: 40_000 });
 }
 
 // A test that starts the engines may wait 40 s for the ready line alone (a busy
@@ -70,7 +78,7 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
   it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
     const lesson = await start();
     const storm = await visitStorm(lesson.url, 1_000, 20);
-    expect(storm.failed).toBe(0);
+    expect(storm.failures).toEqual([]);
     expect(storm.byProcess.size).toBe(4);
     expect([...storm.values].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
   });
@@ -78,7 +86,7 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
   it('STATE=memory, the same 1,000: each process counts only its own, so no answer reaches 1,000', async () => {
     const lesson = await start({ STATE: 'memory' });
     const storm = await visitStorm(lesson.url, 1_000, 20);
-    expect(storm.failed).toBe(0);
+    expect(storm.failures).toEqual([]);
     expect(storm.byProcess.size).toBe(4);
     expect(Math.max(...storm.values)).toBeLessThan(1_000);
     // Each process answered 1, 2, 3... of its own: together they saw 1,000.
@@ -123,9 +131,11 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
     // The bound applies to every Redis call, the login below too: on a busy
     // machine (the busy soak's CPU hogs) a healthy call once took over
     // 300 ms. 1 s leaves a healthy call room and still tells a bounded
-    // wait from an unbounded one.
+    // wait from an unbounded one. Writes here are fsynced by Redis in the
+    // background (everysec), so a healthy call does not wait on a disk
+    // that other processes flood (see start()).
     const bound = 1_000;
-    const lesson = await start({ REDIS_TIMEOUT_MS: String(bound) });
+    const lesson = await start({ REDIS_TIMEOUT_MS: String(bound), REDIS_APPENDFSYNC: 'everysec' });
     const cookie = await login(lesson.url, 'ada');
     const members = () =>
       lesson
