@@ -2,6 +2,7 @@
 // its own test file: bad environment, ready line, identity headers, SIGINT /
 // SIGTERM, SIGKILL of the primary, port in use.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
@@ -256,17 +257,43 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
 
 const blockers = new Map<number, Server>();
 
-/** A port that was free a moment ago. */
+/**
+ * A port that was free a moment ago, with the two after it (lesson 16
+ * serves its metrics on PORT + 1). Taken from below the kernel's ephemeral
+ * range, where listen(0) and every outgoing connection of the other tests
+ * get their ports: from there, one of them could take it between this check
+ * and the lesson's own (a soak run once saw lesson 16 find PORT + 1 taken).
+ */
 async function freePort(): Promise<number> {
-  const port = await blockPort();
-  await closePort(port);
-  return port;
+  const low = ephemeralLow();
+  for (let tries = 0; tries < 50; tries++) {
+    const port = 10_000 + Math.floor(Math.random() * (low - 10_003));
+    const held: number[] = [];
+    try {
+      for (const p of [port, port + 1, port + 2]) held.push(await blockPort(p));
+      return port;
+    } catch {
+      // one of the three is taken: try elsewhere
+    } finally {
+      await Promise.all(held.map(closePort));
+    }
+  }
+  throw new Error('no free port below the ephemeral range in 50 tries');
+}
+
+/** The first port the kernel hands out on its own (Linux; elsewhere the IANA range's 49152). */
+function ephemeralLow(): number {
+  try {
+    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+  } catch {
+    return 49_152;
+  }
 }
 
 /** Holds a free port on 127.0.0.1 (or `port`) and returns its number. */
 async function blockPort(port = 0): Promise<number> {
   const blocker = createServer().listen(port, '127.0.0.1');
-  await once(blocker, 'listening');
+  await once(blocker, 'listening'); // rejects if the port is taken (its 'error')
   const bound = (blocker.address() as AddressInfo).port;
   blockers.set(bound, blocker);
   return bound;
