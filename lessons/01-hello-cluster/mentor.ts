@@ -44,5 +44,49 @@ export const mentor: Mentor = {
       when: 'check',
       says: 'WORKERS=3 asked for 3 workers and 4 started',
     },
+    // The words every lesson shares (shared/src/tools/exercise/mentor.ts), proved here.
+    {
+      name: 'the ready line waits for one worker more than there are',
+      file: 'primary.ts',
+      edits: [['if (listening.size === config.workers) {', 'if (listening.size > config.workers) {']],
+      when: 'check',
+      says: 'The lesson never said it was ready',
+    },
+    {
+      name: 'no SIGTERM handler: the signal kills the primary',
+      file: 'primary.ts',
+      edits: [["process.on('SIGTERM', () => stopAll('SIGTERM', 0));", '']],
+      when: 'check',
+      says: 'After SIGTERM, a process of the lesson was still there 5 s later, or the exit code was not 0',
+    },
+    {
+      name: 'no SIGINT handler: Ctrl-C kills the primary',
+      file: 'primary.ts',
+      edits: [["process.on('SIGINT', () => stopAll('SIGINT', 0));", '']],
+      when: 'check',
+      says: 'After SIGINT (Ctrl-C)',
+    },
+    {
+      name: 'no check of the port before forking',
+      file: 'primary.ts',
+      edits: [['await exitIfPortInUse(config.host, [config.port]);', '']],
+      when: 'check',
+      says: 'check the port before forking (exitIfPortInUse())',
+    },
+    {
+      name: "no 'error' listener on the workers",
+      file: 'primary.ts',
+      // The line commented out: the listener is gone.
+      edits: [["worker.on('error', (err) =>", "// worker.on('error', (err) =>"]],
+      when: 'check',
+      says: 'The primary died because a worker ended while the primary was answering its request to listen',
+    },
+    {
+      name: 'a stop that disconnects a worker still starting',
+      file: 'primary.ts',
+      edits: [["worker.process.kill('SIGTERM');", 'worker.disconnect();']],
+      when: 'check',
+      says: 'a worker not yet listening has no server to close',
+    },
   ],
 };

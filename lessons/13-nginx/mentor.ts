@@ -60,5 +60,15 @@ export const mentor: Mentor = {
       when: 'check',
       says: 'When an instance died, requests failed',
     },
+    {
+      // nginx refuses the configuration ("host not found in upstream"), so
+      // the lesson stops before its ready line: the harness's words
+      // (shared/src/tools/exercise/mentor.ts), proved here.
+      name: 'an upstream block named apart from its proxy_pass',
+      file: 'nginx/conf.ts',
+      edits: [['upstream instances {', 'upstream backend {']],
+      when: 'check',
+      says: 'before the check could go on',
+    },
   ],
 };

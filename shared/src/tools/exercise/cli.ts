@@ -118,7 +118,7 @@ async function solution(lesson: Lesson): Promise<number> {
 if (values['self-check']) {
   const only = positionals.map((q) => findLesson(q)?.folder);
   const chosen = exercises.filter((l) => only.length === 0 || only.includes(l.folder));
-  process.exit(await selfCheck(chosen, !values['skip-mentor']));
+  process.exit(await selfCheck(chosen, !values['skip-mentor'], only.length === 0));
 }
 if (positionals.length === 0) process.exit(printProgress(exercises));
 const lesson = findLesson(positionals[0] ?? '');

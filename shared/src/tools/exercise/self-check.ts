@@ -4,7 +4,9 @@
 // their place, every claim must pass: it can be solved. Each known-wrong
 // solution of its mentor (lessons/NN-slug/mentor.ts) must get the mentor's
 // words, and every words entry of the mentor must be said by one of them:
-// no sentence is written that no test has seen said. Each runs in a
+// no sentence is written that no test has seen said. The same holds for the
+// words every lesson shares (the contract's and the harness's, in
+// mentor.ts): checking every exercise, each must be said by some known wrong. Each runs in a
 // temporary folder, so the learner's own files are never touched. It runs
 // every lesson's whole test file, so it takes minutes: CI runs it
 // (.ci/run), the suite does not.
@@ -12,15 +14,18 @@ import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { inExerciseFolder, pristine, solution } from './files.ts';
 import { whatIsSaid } from './known-wrong.ts';
-import { loadMentor, type Words } from './mentor.ts';
+import { contractWords, harnessWords, loadMentor, type Words } from './mentor.ts';
 
 function withFiles(lesson: Lesson, solved: boolean) {
   const contentOf = (file: string) => (solved ? solution(lesson, file) : pristine(lesson, file));
   return inExerciseFolder(lesson, contentOf, (dir) => checkExercise(lesson, { exerciseDir: dir, all: solved }));
 }
 
-export async function selfCheck(exercises: Lesson[], mentor = true): Promise<number> {
+/** `every`: these are all the exercises, so every shared words entry must be said by one of them. */
+export async function selfCheck(exercises: Lesson[], mentor = true, every = false): Promise<number> {
   let bad = 0;
+  const said = new Set<Words>();
+  let sharedBad = false;
   for (const lesson of exercises) {
     let started = Date.now();
     const shipped = await withFiles(lesson, false);
@@ -37,16 +42,23 @@ export async function selfCheck(exercises: Lesson[], mentor = true): Promise<num
         `solved passes ${solved.claims.filter((c) => c.status === 'passed').length} of ${solved.claims.length} (${solvedSeconds} s)\n`,
     );
     for (const claim of solvedFailures) process.stdout.write(`       solved, but failed: ${claim.name}\n`);
-    if (mentor && !(await mentorAgrees(lesson)) && ok) bad += 1; // one count per exercise
+    if (mentor && !(await mentorAgrees(lesson, said)) && ok) bad += 1; // one count per exercise
+  }
+  if (mentor && every) {
+    const unsaid = [...contractWords, ...harnessWords].filter((words) => !said.has(words));
+    for (const words of unsaid)
+      process.stdout.write(
+        `BAD  no known wrong of any exercise gets the shared words for "${words.claim || words.when}"\n`,
+      );
+    if (unsaid.length > 0) sharedBad = true;
   }
   process.stdout.write(`${exercises.length - bad} of ${exercises.length} exercises agree with their lesson's tests\n`);
-  return bad === 0 ? 0 : 1;
+  return bad === 0 && !sharedBad ? 0 : 1;
 }
 
-/** Each known-wrong solution gets its words, and each words entry is said by one. */
-async function mentorAgrees(lesson: Lesson): Promise<boolean> {
+/** Each known-wrong solution gets its words, and each words entry is said by one (`said` gathers them). */
+async function mentorAgrees(lesson: Lesson, said: Set<Words>): Promise<boolean> {
   const mentor = await loadMentor(lesson);
-  const said = new Set<Words>();
   let ok = true;
   for (const wrong of mentor.wrong) {
     const started = Date.now();
