@@ -67,7 +67,8 @@ describe('lesson 01: hello cluster', () => {
       expect(readFileSync(`/proc/${lesson.pid}/cmdline`, 'utf8')).not.toContain('tsx');
       const replies = await freshMany(lesson.url, 4, 1);
       expect(new Set(replies.map((r) => r.workerPid))).toEqual(new Set(nodeChildrenOf(lesson.pid)));
-      expect(await lesson.stop('SIGTERM')).toMatchObject({ code: 0 });
+      const exit = await lesson.stop('SIGTERM');
+      expect(exit, lesson.transcript()).toMatchObject({ code: 0 });
     },
   );
 

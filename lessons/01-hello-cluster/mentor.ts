@@ -57,14 +57,14 @@ export const mentor: Mentor = {
       file: 'primary.ts',
       edits: [["process.on('SIGTERM', () => stopAll('SIGTERM', 0));", '']],
       when: 'check',
-      says: 'After SIGTERM, a process of the lesson was still there 5 s later, or the exit code was not 0',
+      says: 'The lesson died of SIGTERM instead of stopping',
     },
     {
       name: 'no SIGINT handler: Ctrl-C kills the primary',
       file: 'primary.ts',
       edits: [["process.on('SIGINT', () => stopAll('SIGINT', 0));", '']],
       when: 'check',
-      says: 'After SIGINT (Ctrl-C)',
+      says: 'The lesson died of SIGINT (Ctrl-C) instead of stopping',
     },
     {
       name: 'no check of the port before forking',

@@ -70,7 +70,10 @@ export class OutputLog {
    * on one, and the failure it was reporting was lost).
    */
   transcript(): string {
-    return this.tail(this.lines.length);
+    // How it ended, once it has: a failure message says so in words (the
+    // assertion's own rendering of the exit may be cut short).
+    const end = this.#ended ? `\n  (the lesson ended: ${describeExit(this.#ended)})` : '';
+    return this.tail(this.lines.length) + end;
   }
 
   /** The last lines of output, for error messages. */
