@@ -59,16 +59,18 @@ describe('lesson 10: worker threads or cluster', () => {
     expect(stats.eventLoopDelayMs.max).toBeGreaterThanOrEqual(longestWork - 10);
   });
 
-  it('threads: the same /hello answers within 100 ms, while the /cpu work runs on 2 threads of one pid', async () => {
+  it('threads: the same /hello answers before any of the 4 /cpu?ms=300 ends, while they run on 2 threads of one pid', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'threads' } });
     await lesson.waitForLine(/a pool of 2 threads started/);
     const load = cpuLoad(lesson.url, 300);
     await lesson.waitForLines(/GET \/cpu\?ms=300: to the pool/, 4);
     const hello = await timed(new URL('/hello', lesson.url));
-    // Measured while the CPU work was still running, or it proves nothing.
-    expect(load.done.size).toBeLessThan(4);
+    // Answered while every /cpu was still running: the main thread never
+    // waited for a task. Relative to the work, not to a clock: a busy soak
+    // once saw 157 ms here (two CPU hogs and another test file on 2 cores),
+    // and blocking mode cannot answer before the first task ends (above).
+    expect(load.done.size).toBe(0);
     expect(hello.status).toBe(200);
-    expect(hello.ms).toBeLessThan(100);
     expect(hello.headers['x-thread-id']).toBe('0');
     const replies = await load.replies;
     const threads = new Set(replies.map((r) => Number(r.headers['x-thread-id'])));
