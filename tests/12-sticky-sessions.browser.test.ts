@@ -64,7 +64,12 @@ describe.skipIf(!chromium)('lesson 12: the chat page in real headless Chromium',
     await page
       .getByText(/^connect error: /)
       .first()
-      .waitFor({ timeout: 10_000 });
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err: Error) => {
+        // A busy soak once saw none within 10 s: say what the page showed instead.
+        const shown = await page.locator('body').textContent();
+        throw new Error(`${err.message}\nthe page said:\n${shown}\nthe lesson said:\n${lesson.transcript()}`);
+      });
     await lesson.waitForLine(/Session ID unknown/, { timeoutMs: 10_000 });
   });
 });
