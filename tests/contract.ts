@@ -262,12 +262,13 @@ const blockers = new Map<number, Server>();
  * serves its metrics on PORT + 1). Taken from below the kernel's ephemeral
  * range, where listen(0) and every outgoing connection of the other tests
  * get their ports: from there, one of them could take it between this check
- * and the lesson's own (a soak run once saw lesson 16 find PORT + 1 taken).
+ * and the lesson's own (a soak run once saw lesson 16 find one of its two
+ * ports taken at its start).
  */
 async function freePort(): Promise<number> {
-  const low = ephemeralLow();
+  const span = Math.max(1, ephemeralLow() - 10_003);
   for (let tries = 0; tries < 50; tries++) {
-    const port = 10_000 + Math.floor(Math.random() * (low - 10_003));
+    const port = 10_000 + Math.floor(Math.random() * span);
     const held: number[] = [];
     try {
       for (const p of [port, port + 1, port + 2]) held.push(await blockPort(p));

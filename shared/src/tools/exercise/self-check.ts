@@ -6,10 +6,10 @@
 // words, and every words entry of the mentor must be said by one of them:
 // no sentence is written that no test has seen said. The same holds for the
 // words every lesson shares (the contract's and the harness's, in
-// mentor.ts): checking every exercise, each must be said by some known wrong. Each runs in a
-// temporary folder, so the learner's own files are never touched. It runs
-// every lesson's whole test file, so it takes minutes: CI runs it
-// (.ci/run), the suite does not.
+// mentor.ts): checking every exercise, each must be said by some known
+// wrong. Each runs in a temporary folder, so the learner's own files are
+// never touched. It runs every lesson's whole test file, so it takes
+// minutes: CI runs it (.ci/run), the suite does not.
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { inExerciseFolder, pristine, solution } from './files.ts';
