@@ -219,6 +219,29 @@ describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
     await upgraded(socket); // the worker reads the probe: the client is on the WebSocket
   });
 
+  it('library: a burst of six new clients, dealt before either worker has said it has one, goes 3 and 3 (round-robin)', async () => {
+    // The order a burst meets on a busy machine, forced: both workers are
+    // stopped, so no "session <sid> is mine" can reach the primary while it
+    // deals the six handshakes (one connection each, long-polling only).
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'library' }, logHandOffs: true });
+    const workers = (await lesson.waitForLines(/worker \d+ \(pid (\d+)\) ready/, 2)).map(([, pid]) => Number(pid));
+    const handedOff = /\[test hook\] primary handed a connection to worker (\d+)/;
+    const since = lesson.mark();
+    for (const pid of workers) process.kill(pid, 'SIGSTOP');
+    let sockets: Socket[] = [];
+    try {
+      sockets = Array.from({ length: 6 }, () => client(lesson.url, { transports: ['polling'] }));
+      const dealt = (await lesson.waitForLines(handedOff, 6, { since })).map(([, id]) => Number(id));
+      expect(dealt.sort()).toEqual([1, 1, 1, 2, 2, 2]);
+    } finally {
+      for (const pid of workers) process.kill(pid, 'SIGCONT');
+    }
+    // Each session lives where it was dealt: every client connects, 3 on each worker.
+    expect(await Promise.all(sockets.map(connected))).toEqual(Array(6).fill(true));
+    const who = await Promise.all(sockets.map(whoami));
+    expect(who.map((w) => w.workerId).sort()).toEqual([1, 1, 1, 2, 2, 2]);
+  });
+
   it('library: a worker killed, its clients reconnect at once (never to its replacement still starting) and get broadcasts again', async () => {
     // Worker 3, the replacement, is paused before its code runs until we let
     // it go: the reconnections are forced to happen while it is starting.

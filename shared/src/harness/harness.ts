@@ -54,6 +54,8 @@ export interface StartOptions {
   workerIdEnv?: string;
   /** Tests only: stop the primary after it hands over a WebSocket upgrade, the worker after its 101 (freeze-upgrade.ts). */
   freezeUpgrade?: boolean;
+  /** Tests only: the primary prints a line for each socket it hands to a worker (log-hand-offs.ts). */
+  logHandOffs?: boolean;
   /**
    * `false`: run the .ts files with Node.js's own type stripping (22.18+)
    * instead of tsx's loader. Default true.
@@ -100,6 +102,10 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   if (options.freezeUpgrade) {
     env[HOOK_ENV.freezeUpgrade] = '1';
     hook.push('--import', fileURLToPath(new URL('./freeze-upgrade.ts', import.meta.url)));
+  }
+  if (options.logHandOffs) {
+    env[HOOK_ENV.logHandOffs] = '1';
+    hook.push('--import', fileURLToPath(new URL('./log-hand-offs.ts', import.meta.url)));
   }
   // `pnpm exercise NN`: the lesson runs with the learner's files (shared/src/tools/exercise/).
   if (process.env[EXERCISE_ENV] && process.env[EXERCISE_ENV] === basename(dir)) {

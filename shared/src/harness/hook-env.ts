@@ -20,6 +20,8 @@ export const HOOK_ENV = {
   workerIdFrom: 'CLUSTER_COURSE_WORKER_ID_FROM',
   /** freeze-upgrade.ts: stop the primary after it hands over a WebSocket upgrade, the worker after its 101. */
   freezeUpgrade: 'CLUSTER_COURSE_FREEZE_UPGRADE',
+  /** log-hand-offs.ts: the primary prints a line for each socket it hands to a worker. */
+  logHandOffs: 'CLUSTER_COURSE_LOG_HAND_OFFS',
   /** harness.ts, tools/exercise/: the lesson folder whose exercise runs instead of its src/. */
   exercise: 'CLUSTER_COURSE_EXERCISE',
   /** tools/exercise/register.mjs: the lesson's src/ and the learner's exercise folder. */
