@@ -114,4 +114,4 @@ describe('lesson 04: listen(0) in a cluster', () => {
   });
 });
 
-contractTests('04-listen-zero', { stopsWhenAWorkerExits: true });
+contractTests('04-listen-zero', { stopsWhenAWorkerDiesBeforeListening: true });

@@ -91,4 +91,4 @@ describe('lesson 06: sharing a net server port', () => {
   });
 });
 
-contractTests('06-net-shared-port', { protocol: 'tcp', stopsWhenAWorkerExits: true });
+contractTests('06-net-shared-port', { protocol: 'tcp', stopsWhenAWorkerDiesBeforeListening: true });

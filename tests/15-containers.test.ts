@@ -281,4 +281,5 @@ describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
   });
 });
 
-if (!cannot) contractTests('15-containers');
+// Its app's primary stops on a worker that never listened (src/app/primary.ts).
+if (!cannot) contractTests('15-containers', { stopsWhenAWorkerDiesBeforeListening: true });
