@@ -65,9 +65,10 @@ describe.skipIf(!chromium)('lesson 12: the chat page in real headless Chromium',
     const connected = async () => /^Connected/.test((await page.locator('#me').textContent()) ?? '');
     await expect.poll(async () => (await broken.isVisible()) || (await connected()), { timeout: 10_000 }).toBe(true);
     // node:cluster deals a connection only to a worker that has taken its
-    // last one: on a busy machine the other worker can be late, and every
-    // request of the handshake lands on one worker (a soak saw it). The page
-    // is then connected; its next new connections meet the other worker.
+    // last one (RoundRobinHandle's free list): on a busy machine the other
+    // worker can be late, every request of the handshake lands on one
+    // worker, and the page connects (the likely reason a busy soak once saw
+    // no error within 10 s). Its next new connections meet the other worker.
     for (let sent = 0; sent < 10 && !(await broken.isVisible()); sent++) {
       const posted = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/socket.io/'));
       await page.fill('#text', `message ${sent}`);

@@ -23,7 +23,7 @@ export function chatPage(workerId: number, mode: string): string {
       'Connected to worker ' + me.workerId + ' (pid ' + me.workerPid + ') over ' + socket.io.engine.transport.name;
   }));
   socket.on('connect_error', (err) => show('connect error: ' + err.message));
-  // After a connect, a request the other worker refuses ends the session: say so.
+  // A session that ends (a request the other worker refused, the server gone): say so.
   socket.on('disconnect', (reason) => show('disconnected: ' + reason));
   socket.on('message', (m) => show(m.from + ' (worker ' + m.workerId + '): ' + m.text));
   document.getElementById('form').onsubmit = (event) => {
