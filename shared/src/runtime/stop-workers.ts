@@ -14,7 +14,6 @@
 // drain; stop it gracefully. A worker that is not listening yet has accepted
 // nothing and holds nothing; end it with SIGTERM right away.
 import type { Worker } from 'node:cluster';
-import { once } from 'node:events';
 
 export interface StopWorkersOptions {
   /** Is this worker's server listening? Only those are stopped gracefully. */
@@ -29,7 +28,13 @@ export interface StopWorkersOptions {
 export async function stopWorkers(workers: Iterable<Worker>, options: StopWorkersOptions): Promise<void> {
   const { isListening, graceful = (worker) => worker.disconnect(), killAfterMs = 4_000 } = options;
   const running = [...workers].filter((worker) => !worker.isDead());
-  const exited = running.map((worker) => once(worker, 'exit'));
+  // Not events.once(worker, 'exit'): that promise rejects on the Worker's
+  // first 'error' event, and a worker killed a moment ago, whose death the
+  // primary has not read yet, still looks connected: the graceful message
+  // to it fails with EPIPE, emitted as 'error'. The stop would throw, the
+  // primary die with exit code 1 and leave the other workers running. That
+  // error is the death we are waiting for anyway: its 'exit' follows.
+  const exited = running.map((worker) => new Promise((resolve) => worker.once('exit', resolve)));
   for (const worker of running) {
     // Its IPC channel already closed: it is on its way out (it crashed, or
     // disconnected itself) and its exit is all there is to wait for. A
