@@ -18,7 +18,11 @@ export async function retire(pool: Pool, worker: Worker): Promise<void> {
     // Its IPC channel is closed: it is leaving already (it crashed, or left),
     // and STOP sent now would be an unhandled ERR_IPC_CHANNEL_CLOSED error.
   } else if (pool.listening.has(worker)) {
-    worker.send(STOP);
+    // With a callback, a failed send is reported here, not as an 'error'
+    // event, which would reject `exited` (events.once rejects on 'error'):
+    // it fails with EPIPE when the worker died a moment ago and the primary
+    // has not read its death yet (kill -9, then Ctrl-C). Its exit follows.
+    worker.send(STOP, undefined, () => {});
   } else {
     // Not serving yet (and maybe not even listening for messages): just end it.
     worker.process.kill('SIGTERM');

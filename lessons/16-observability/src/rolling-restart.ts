@@ -4,7 +4,6 @@
 // worker is let go, the primary gathers from it one last time, so the
 // requests it served since the last scrape stay in the ledger's totals.
 import cluster, { type Worker } from 'node:cluster';
-import { once } from 'node:events';
 import type { Logger } from '@cluster-course/shared';
 import { gather } from './metrics/gather.ts';
 import type { CounterLedger } from './metrics/ledger.ts';
@@ -20,13 +19,17 @@ export interface RollingRestartOptions {
   log: Logger;
 }
 
+// Waits use worker.once(), not events.once(): that promise rejects on the
+// Worker's 'error' event, and a message to a worker that died a moment ago
+// (before the primary read its death) fails with EPIPE as just that. Here it
+// only means the worker's 'exit' is on its way.
+
 /** Resolves true once `worker` listens, false if it exits first. */
-async function listens(worker: Worker): Promise<boolean> {
-  const [event] = await Promise.race([
-    once(worker, 'listening').then(() => ['listening']),
-    once(worker, 'exit').then(() => ['exit']),
-  ]);
-  return event === 'listening';
+function listens(worker: Worker): Promise<boolean> {
+  return new Promise((resolve) => {
+    worker.once('listening', () => resolve(true));
+    worker.once('exit', () => resolve(false));
+  });
 }
 
 export async function rollingRestart(options: RollingRestartOptions): Promise<void> {
@@ -53,7 +56,7 @@ export async function rollingRestart(options: RollingRestartOptions): Promise<vo
     const last = await gather([worker], options.timeoutMs); // its final counts
     for (const [, answer] of last.answers) options.ledger.record(worker.id, answer.requests);
     if (worker.isConnected()) worker.disconnect();
-    if (!worker.isDead()) await once(worker, 'exit');
+    if (!worker.isDead()) await new Promise((resolve) => worker.once('exit', resolve));
     clearTimeout(deadline);
   }
   log(`rolling restart complete: ${old.length} workers replaced; primary ${process.pid} unchanged`);
