@@ -1,8 +1,14 @@
-import { killAllLessons } from '@cluster-course/shared/harness';
-import { afterEach } from 'vitest';
+import { killAllLessons, owningLessons } from '@cluster-course/shared/harness';
+import { afterAll, aroundEach } from 'vitest';
 
-// Whatever happened in the test, no lesson process outlives it.
-afterEach(async () => {
+// Whatever happens in a test, no lesson it started outlives it; and a test
+// stops only its own lessons, so tests of a describe.concurrent block, which
+// run side by side, never stop each other's.
+aroundEach(async (runTest) => {
+  await owningLessons(runTest);
+});
+// Anything started outside a test (none should be) goes with its file.
+afterAll(async () => {
   await killAllLessons();
 });
 

@@ -8,8 +8,8 @@
 //   the primary, its workers and anything they started.
 // - Readiness is the ready line, never a sleep.
 // - Every path ends in killing the group: stop(), a failed start, a timeout,
-//   killAllLessons() after each test, and our own exit. If we are killed
-//   outright, the lesson's lifeline (see lifeline.ts) stops it.
+//   the end of the test that started it (owningLessons()), and our own exit.
+//   If we are killed outright, the lesson's lifeline (see lifeline.ts) stops it.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -17,9 +17,11 @@ import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from '../runtime/lifeline.ts';
 import { HOOK_ENV } from './hook-env.ts';
 import { LessonProcess } from './lesson-process.ts';
+import { track } from './registry.ts';
 
 export { LessonProcess } from './lesson-process.ts';
 export { describeExit, type ExitInfo, type OutputLine } from './output.ts';
+export { killAllLessons, owningLessons } from './registry.ts';
 
 export interface StartOptions {
   /** Extra environment, merged over ours. `undefined` removes a variable. */
@@ -68,7 +70,6 @@ export interface StartOptions {
   wrap?: string[];
 }
 
-const live = new Set<LessonProcess>();
 /** Names the lesson folder whose exercise runs instead of its src/ (`pnpm exercise NN`). */
 export const EXERCISE_ENV = HOOK_ENV.exercise;
 
@@ -125,8 +126,7 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
-  const lesson = new LessonProcess(child, echo, (done) => live.delete(done));
-  live.add(lesson);
+  const lesson = track((forget) => new LessonProcess(child, echo, forget));
   if (!waitForReady) return lesson;
   try {
     const match = await lesson.waitForLine(readyPattern, { timeoutMs: readyTimeoutMs });
@@ -149,13 +149,3 @@ export async function runLesson(dir: string, options: StartOptions & { timeoutMs
     await lesson.dispose();
   }
 }
-
-/** Kill every lesson this process started; tests call it after each test. */
-export async function killAllLessons(): Promise<void> {
-  await Promise.all([...live].map((lesson) => lesson.dispose()));
-}
-
-// Our own exit, whatever the reason: nothing we started may outlive us.
-process.on('exit', () => {
-  for (const lesson of live) lesson.kill();
-});
