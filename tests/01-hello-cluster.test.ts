@@ -9,7 +9,7 @@ import { contractTests } from './contract.ts';
 
 const dir = lessonDir('01');
 
-describe('lesson 01: hello cluster', () => {
+describe.concurrent('lesson 01: hello cluster', () => {
   it('the ready line waits for the last worker: with worker 3 paused before it listens, none; released, one, after all 3 listened', async () => {
     // First: a check stops at the first claim that fails, and this one fails
     // the same way every time a ready line comes too early.

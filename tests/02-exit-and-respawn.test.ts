@@ -20,7 +20,7 @@ const linux = process.platform === 'linux';
 // Part 2's program: part 1's cluster with the safe crash (pnpm lesson 02 stranded).
 const entry = 'stranded/src/main.ts';
 
-describe('lesson 02: exit handling and respawn', () => {
+describe.concurrent('lesson 02: exit handling and respawn', () => {
   it('a SIGKILLed worker is logged with its pid and SIGKILL and replaced within 5 s; the replacement serves', async () => {
     const lesson = await startLesson(dir, { env });
     const victim = (await fresh(lesson.url)).workerPid;
@@ -175,7 +175,7 @@ describe('lesson 02: exit handling and respawn', () => {
 
 // What sets worker.exitedAfterDisconnect, asserted as Node.js's own tests do
 // (test/parallel/test-cluster-worker-kill-signal.js: kill() leaves it false).
-describe('lesson 02: exitedAfterDisconnect, set by disconnect() only', () => {
+describe.concurrent('lesson 02: exitedAfterDisconnect, set by disconnect() only', () => {
   const exitLine = (pid: number) =>
     new RegExp(`worker (\\d+) \\(pid ${pid}\\) (.+) \\(exitedAfterDisconnect: (true|false)\\)$`);
 
@@ -216,7 +216,7 @@ describe('lesson 02: exitedAfterDisconnect, set by disconnect() only', () => {
 });
 
 // Part 2 (stranded/): the connection round-robin strands, and its two cures.
-describe.skipIf(!linux)('lesson 02, part 2: the stranded connection (the order forced with SIGSTOP)', () => {
+describe.skipIf(!linux).concurrent('lesson 02, part 2: the stranded connection (the order forced with SIGSTOP)', () => {
   it('rr: a connection dealt to a worker that dies before taking it gets no answer; the primary keeps it open', async () => {
     const lesson = await startLesson(dir, { entry, env: { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' } });
     let client: ReturnType<typeof rawRequest> | undefined;
@@ -248,7 +248,7 @@ describe.skipIf(!linux)('lesson 02, part 2: the stranded connection (the order f
   });
 });
 
-describe('lesson 02, part 2: the safe crash (stranded/src/safe-crash.ts)', () => {
+describe.concurrent('lesson 02, part 2: the safe crash (stranded/src/safe-crash.ts)', () => {
   it.skipIf(!linux)(
     'a connection dealt to a worker as it crashes is passed to another worker and answered (order forced)',
     async () => {
@@ -308,7 +308,7 @@ describe('lesson 02, part 2: the safe crash (stranded/src/safe-crash.ts)', () =>
   });
 });
 
-describe('lesson 02, part 2: what a client must do anyway (stranded/demo/retry-client.ts)', () => {
+describe.concurrent('lesson 02, part 2: what a client must do anyway (stranded/demo/retry-client.ts)', () => {
   const rr = { ...env, NODE_CLUSTER_SCHED_POLICY: 'rr' };
 
   it.skipIf(!linux)(

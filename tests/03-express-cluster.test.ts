@@ -19,7 +19,7 @@ function expectShortJsonError(reply: { headers: Record<string, unknown>; body: s
   expect(reply.body).not.toMatch(/<html|<pre|\bat .*\.(ts|js):\d+/i);
 }
 
-describe('lesson 03: Express in a cluster', () => {
+describe.concurrent('lesson 03: Express in a cluster', () => {
   it('GET /cluster answers exactly "Running on worker with id ==> <id>", from every worker', async () => {
     const lesson = await startLesson(dir, { env });
     const replies = await freshMany(new URL('/cluster', lesson.url), 4, 1);

@@ -37,7 +37,7 @@ async function freeBase(count: number): Promise<number> {
   throw new Error('no free port range found');
 }
 
-describe('lesson 04: listen(0) in a cluster', () => {
+describe.concurrent('lesson 04: listen(0) in a cluster', () => {
   it('PORT_MODE=shared with PORT=0: every worker gets the same random port', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3', PORT_MODE: 'shared' } });
     const workers = await workerPorts(lesson, 3);

@@ -10,7 +10,7 @@ import { contractTests } from './contract.ts';
 const dir = lessonDir('05');
 const env = { PORT: '0', WORKERS: '3' };
 
-describe('lesson 05: a fork-based IPC broker', () => {
+describe.concurrent('lesson 05: a fork-based IPC broker', () => {
   it.skipIf(process.platform !== 'linux')(
     'only the primary holds a LISTEN socket on the port; WORKERS=3 gives 3 child processes',
     async () => {

@@ -9,7 +9,7 @@ import { contractTests } from './contract.ts';
 const dir = lessonDir('06');
 const linux = process.platform === 'linux';
 
-describe('lesson 06: sharing a net server port', () => {
+describe.concurrent('lesson 06: sharing a net server port', () => {
   it('greetings name the worker pid, and fresh connections reach every worker', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '3' } });
     const seen = new Set<number>();

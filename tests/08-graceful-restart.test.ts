@@ -13,7 +13,7 @@ function closedBySever(err: unknown): boolean {
   return code === 'UND_ERR_SOCKET' || code === 'ECONNRESET' || code === 'EPIPE';
 }
 
-describe('lesson 08: graceful shutdown', () => {
+describe.concurrent('lesson 08: graceful shutdown', () => {
   it('a /slow request in flight when SIGTERM arrives completes with 200, then exit 0', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2' } });
     const slow = fresh(new URL('/slow?ms=1500', lesson.url));
@@ -70,7 +70,7 @@ describe('lesson 08: graceful shutdown', () => {
   });
 });
 
-describe('lesson 08: rolling restart on SIGHUP', () => {
+describe.concurrent('lesson 08: rolling restart on SIGHUP', () => {
   it('replaces every worker under continuous load with zero failed requests; the primary keeps its pid', async () => {
     const lesson = await startLesson(dir, { env: { PORT: '0', WORKERS: '2' } });
     const oldWorkers = nodeChildrenOf(lesson.pid);

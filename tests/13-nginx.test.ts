@@ -234,4 +234,4 @@ afterAll(() => {
   expect(left.filter((pid) => !isAlive(pid))).toEqual([]);
 });
 
-if (nginx) contractTests('13-nginx', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });
+if (nginx) contractTests('13-nginx', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true, oneAtATime: true });

@@ -42,6 +42,12 @@ export interface ContractOptions {
   idsFromZero?: boolean;
   /** The lesson forks its own workers: the variable that carries each one's id (lesson 05). */
   workerIdEnv?: string;
+  /**
+   * Run these claims one at a time (the others run side by side): the
+   * lesson starts engines (nginx, Redis) on ports it picks as free before it
+   * uses them (lesson 13's freePorts()), a window two fleets at once would share.
+   */
+  oneAtATime?: boolean;
 }
 
 /** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
@@ -68,7 +74,9 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
   const processes = options.oneProcess ? 1 : 2;
 
   const extra = Object.entries(options.env ?? {}).map(([key, value]) => ` ${key}=${value}`);
-  describe(`lesson contract (${folder}${extra.join('')})`, () => {
+  // Side by side: each claim starts its own lesson on port 0 (tests/setup.ts stops only its own).
+  const group = options.oneAtATime ? describe.sequential : describe.concurrent;
+  group(`lesson contract (${folder}${extra.join('')})`, () => {
     it.each(badEnvironments)('%s=%s exits 2 with one line naming the variable and value', async (name, value) => {
       const { exit, stdout, stderr } = await runLesson(dir, { env: { ...env, [name]: value } });
       expect(exit.code).toBe(2);

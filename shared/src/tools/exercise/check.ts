@@ -40,6 +40,13 @@ export interface CheckOptions {
   signal?: AbortSignal;
   /** Check every claim instead of stopping at the first failure. */
   all?: boolean;
+  /**
+   * Run the claims one at a time, in the file's order, even those of a
+   * describe.concurrent block. Side by side, the first claim to fail in time
+   * stops the rest (--bail), and which one that is can change from run to
+   * run; one at a time, it is always the first that fails in the file.
+   */
+  oneAtATime?: boolean;
 }
 
 export async function checkExercise(lesson: Lesson, options: CheckOptions = {}): Promise<CheckResult> {
@@ -49,6 +56,7 @@ export async function checkExercise(lesson: Lesson, options: CheckOptions = {}):
   if (!options.all) args.push('--bail=1');
   const env: NodeJS.ProcessEnv = { ...process.env, [HOOK_ENV.exercise]: lesson.folder, NO_COLOR: '1' };
   env[HOOK_ENV.exerciseDir] = options.exerciseDir ?? exerciseDir(lesson);
+  if (options.oneAtATime) env.CLAIMS_AT_ONCE = '1'; // read by vitest.config.ts
   // Its own process group: a stop kills vitest and everything under it.
   const child = spawn(join(courseRoot, 'node_modules/.bin/vitest'), args.slice(1), {
     cwd: courseRoot,

@@ -42,7 +42,10 @@ export async function whatIsSaid(lesson: Lesson, mentor: Mentor, wrong: KnownWro
         said: `read: ${reading.mistakes.map((m) => `${m.where}: ${m.say}`).join(' | ') || 'nothing'}`,
       };
     }
-    const result = await checkExercise(lesson, { exerciseDir: dir });
+    // One at a time: a known wrong that breaks two claims is answered with the
+    // words of the first in the file, every run (a learner's check, side by
+    // side, may meet the other first: words proved by their own known wrong).
+    const result = await checkExercise(lesson, { exerciseDir: dir, oneAtATime: true });
     const failed = result.claims.find((claim) => claim.status === 'failed');
     if (!failed) return { ok: false, said: result.passed ? 'it passed every claim' : 'no claim failed' };
     const words = wordsFor(mentor, failed);
