@@ -74,7 +74,7 @@ describe('lesson 16: the ledger (src/metrics/ledger.ts)', async () => {
   });
 });
 
-describe('lesson 16: the cluster seen whole', () => {
+describe.concurrent('lesson 16: the cluster seen whole', () => {
   it("METRICS=cluster: after exactly 12 GET /hello over both workers, the primary's /metrics says 12, with one series per worker where a sum would lie", async () => {
     const lesson = await start();
     const lines = lesson.stdout();
