@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { Socket as NetSocket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { runLesson, startLesson } from '@cluster-course/shared/harness';
+import { runLesson, startLesson, whenTestEnds } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
 import { socketInodesOf, tcpSockets } from '@cluster-course/shared/runtime/sockets';
 import type { Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   type ClientOptions,
   connected,
@@ -21,16 +21,10 @@ import { contractTests } from './contract.ts';
 const dir = lessonDir('12');
 const env = { PORT: '0', WORKERS: '2' };
 
-const clients = new Set<Socket>();
-afterEach(() => {
-  for (const socket of clients) socket.disconnect();
-  clients.clear();
-});
-
-/** The demo's client (demo/clients.ts), disconnected after each test. */
+/** The demo's client (demo/clients.ts), disconnected when its test ends. */
 function client(url: string, options: ClientOptions = {}) {
   const socket = newClient(url, options);
-  clients.add(socket);
+  whenTestEnds(() => socket.disconnect());
   return socket;
 }
 const nextMessage = (socket: Socket) => next(socket, 'message', { signal: AbortSignal.timeout(5_000) });
@@ -46,7 +40,7 @@ async function until<T>(check: () => T | undefined, what: string): Promise<T> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-describe('lesson 12: sticky sessions and WebSockets in a cluster', () => {
+describe.concurrent('lesson 12: sticky sessions and WebSockets in a cluster', () => {
   it('plain, polling only, 20 clients one after another: handshakes fail with "Session ID unknown"', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'plain' } });
     // One at a time, so the order is forced: round-robin deals a client's

@@ -21,7 +21,7 @@ import { track } from './registry.ts';
 
 export { LessonProcess } from './lesson-process.ts';
 export { describeExit, type ExitInfo, type OutputLine } from './output.ts';
-export { killAllLessons, owningLessons } from './registry.ts';
+export { killAllLessons, owningLessons, whenTestEnds } from './registry.ts';
 
 export interface StartOptions {
   /** Extra environment, merged over ours. `undefined` removes a variable. */
