@@ -1,7 +1,7 @@
 // The instruments of lesson 15: what the tests and the demo read from outside
 // the "container", the way `docker stats` and `docker inspect` do: the cgroup's
 // files and /proc. None of it is part of the lesson's program.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LessonProcess } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
@@ -38,6 +38,18 @@ export function cgroupOfLesson(lesson: LessonProcess): LessonCgroup {
 /** Where the memory cgroup counts its OOM kills: memory.oom_control (v1), memory.events (v2). */
 export function cgroupOomFile(dir: string): string {
   return existsSync(join(dir, 'memory.oom_control')) ? 'memory.oom_control' : 'memory.events';
+}
+
+/**
+ * Gives the cgroup the most CPU weight there is (`docker run --cpu-shares`):
+ * cpu.shares 262144 on v1 (default 1024), cpu.weight 10000 on v2 (default
+ * 100). A quota is a ceiling, not a promise: on a busy host a cgroup of
+ * default weight may get less than its quota in every period, and then the
+ * kernel has nothing to throttle. First in line, the quota is what stops it.
+ */
+export function firstInLine(cg: LessonCgroup): void {
+  if (cg.version === 2) writeFileSync(join(cg.cpu, 'cpu.weight'), '10000');
+  else writeFileSync(join(cg.cpu, 'cpu.shares'), '262144');
 }
 
 /** `count` concurrent GET /work?ms=<ms> on fresh connections: what each worker burned, and in how long. */
