@@ -24,6 +24,7 @@ import {
   namesItsProcess,
   redisVersion,
 } from '../lessons/14-redis-state/src/redis/binary.ts';
+import { lessonForBlock } from './block-lesson.ts';
 import { contractTests } from './contract.ts';
 
 const dir = lessonDir('14');
@@ -50,7 +51,7 @@ async function start(env: Record<string, string> = {}) {
 // that wait and the checks after it, or the ready wait's message is never seen.
 const engines = { timeout: 60_000 };
 
-describe('lesson 14: what it checks before it starts anything', () => {
+describe.concurrent('lesson 14: what it checks before it starts anything', () => {
   it('without redis-server (REDIS_SERVER=/nonexistent): one line saying how to install it, exit 2', async () => {
     const { exit, stderr, stdout } = await runLesson(dir, { env: { PORT: '0', REDIS_SERVER: '/nonexistent/redis' } });
     expect(exit.code).toBe(2);
@@ -75,56 +76,65 @@ describe('lesson 14: what it checks before it starts anything', () => {
 });
 
 describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instances x 2 workers', engines, () => {
-  it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
-    const lesson = await start();
-    const storm = await visitStorm(lesson.url, 1_000, 20);
-    expect(storm.failures).toEqual([]);
-    expect(storm.byProcess.size).toBe(4);
-    expect([...storm.values].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+  // Claims that only read a fleet share one (tests/block-lesson.ts), side by
+  // side: each its own route (/visits, /login and /me, /limited), so none
+  // counts another's requests. LIMIT applies to /limited alone.
+  describe.concurrent('one fleet, STATE=redis LIMIT=5, for the claims that only read it', () => {
+    const fleet = lessonForBlock(() => start({ LIMIT: '5' }));
+
+    it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
+      const storm = await visitStorm(fleet().url, 1_000, 20);
+      expect(storm.failures).toEqual([]);
+      expect(storm.byProcess.size).toBe(4);
+      expect([...storm.values].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
+    });
+
+    it('STATE=redis: a session made on instance 1, read on instance 2, answers 200', async () => {
+      const cookie = await login(instanceUrl(fleet(), 1), 'ada');
+      const there = await me(instanceUrl(fleet(), 2), cookie);
+      expect(there.status).toBe(200);
+      expect(JSON.parse(there.body)).toEqual({ user: 'ada', instance: 2 });
+    });
+
+    it('LIMIT=5 holds across the fleet: 5 pass, the 6th gets 429 on either instance', async () => {
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await fresh(instanceUrl(fleet(), (i % 2) + 1, '/limited'))).status);
+      expect(statuses).toEqual([200, 200, 200, 200, 200]);
+      for (const n of [1, 2]) {
+        const over = await fresh(instanceUrl(fleet(), n, '/limited'));
+        expect(over.status).toBe(429);
+        expect(JSON.parse(over.body)).toEqual({ error: 'too many requests: 5 per 60 s' });
+      }
+    });
   });
 
-  it('STATE=memory, the same 1,000: each process counts only its own, so no answer reaches 1,000', async () => {
-    const lesson = await start({ STATE: 'memory' });
-    const storm = await visitStorm(lesson.url, 1_000, 20);
-    expect(storm.failures).toEqual([]);
-    expect(storm.byProcess.size).toBe(4);
-    expect(Math.max(...storm.values)).toBeLessThan(1_000);
-    // Each process answered 1, 2, 3... of its own: together they saw 1,000.
-    for (const values of storm.byProcess.values()) {
-      expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: values.length }, (_, i) => i + 1));
-    }
-  });
+  describe.concurrent('one fleet, STATE=memory LIMIT=5, for the claims that only read it', () => {
+    const fleet = lessonForBlock(() => start({ LIMIT: '5', STATE: 'memory' }));
 
-  it.each([
-    ['redis', 200],
-    ['memory', 401],
-  ] as const)('STATE=%s: a session made on instance 1, read on instance 2, answers %i', async (state, expected) => {
-    const lesson = await start({ STATE: state });
-    const cookie = await login(instanceUrl(lesson, 1), 'ada');
-    const there = await me(instanceUrl(lesson, 2), cookie);
-    expect(there.status).toBe(expected);
-    if (expected === 200) expect(JSON.parse(there.body)).toEqual({ user: 'ada', instance: 2 });
-  });
+    it('STATE=memory, the same 1,000: each process counts only its own, so no answer reaches 1,000', async () => {
+      const storm = await visitStorm(fleet().url, 1_000, 20);
+      expect(storm.failures).toEqual([]);
+      expect(storm.byProcess.size).toBe(4);
+      expect(Math.max(...storm.values)).toBeLessThan(1_000);
+      // Each process answered 1, 2, 3... of its own: together they saw 1,000.
+      for (const values of storm.byProcess.values()) {
+        expect([...values].sort((a, b) => a - b)).toEqual(Array.from({ length: values.length }, (_, i) => i + 1));
+      }
+    });
 
-  it('LIMIT=5 holds across the fleet: 5 pass, the 6th gets 429 on either instance', async () => {
-    const lesson = await start({ LIMIT: '5' });
-    const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) statuses.push((await fresh(instanceUrl(lesson, (i % 2) + 1, '/limited'))).status);
-    expect(statuses).toEqual([200, 200, 200, 200, 200]);
-    for (const n of [1, 2]) {
-      const over = await fresh(instanceUrl(lesson, n, '/limited'));
-      expect(over.status).toBe(429);
-      expect(JSON.parse(over.body)).toEqual({ error: 'too many requests: 5 per 60 s' });
-    }
-  });
+    it('STATE=memory: a session made on instance 1, read on instance 2, answers 401', async () => {
+      const cookie = await login(instanceUrl(fleet(), 1), 'ada');
+      const there = await me(instanceUrl(fleet(), 2), cookie);
+      expect(there.status).toBe(401);
+    });
 
-  it('STATE=memory, LIMIT=5: each of the 4 processes counts on its own, so more than 5 pass', async () => {
-    const lesson = await start({ LIMIT: '5', STATE: 'memory' });
-    let passed = 0;
-    for (let i = 0; i < 20; i++) {
-      if ((await fresh(instanceUrl(lesson, (i % 2) + 1, '/limited'))).status === 200) passed += 1;
-    }
-    expect(passed).toBeGreaterThan(5);
+    it('STATE=memory, LIMIT=5: each of the 4 processes counts on its own, so more than 5 pass', async () => {
+      let passed = 0;
+      for (let i = 0; i < 20; i++) {
+        if ((await fresh(instanceUrl(fleet(), (i % 2) + 1, '/limited'))).status === 200) passed += 1;
+      }
+      expect(passed).toBeGreaterThan(5);
+    });
   });
 
   it('Redis stopped (SIGSTOP): state routes answer 503 within the bound, /hello answers, no worker exits; after SIGCONT all answer', async () => {
