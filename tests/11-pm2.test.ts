@@ -104,6 +104,34 @@ describe('lesson 11: the same cluster under PM2', () => {
     expect(await second.stop('SIGTERM')).toMatchObject({ code: 0 });
     expect(existsSync(join(HOMES, String(second.pid)))).toBe(false);
   });
+
+  it('a stop while instance 2 is still starting and instance 1 hangs: PM2 starts 2 again mid-delete; the lesson kills it, says so, exit 0, nothing left', async () => {
+    // The order forced: instance 2 is held before its code runs, instance 1
+    // is stopped (SIGSTOP), so the delete waits kill_timeout (3 s) for it. The
+    // stop's SIGINT ends instance 2 before it was ready; PM2 marks it online
+    // and starts it again 100 ms later, mid-delete (README, "Two kinds of PM2 line").
+    const lesson = await startLesson(dir, { env, holdWorker: 2, waitForReady: false });
+    started.push(lesson.pid);
+    await lesson.waitForLine(/\[test hook\] worker 2 \(pid \d+\) held/);
+    const [, hanging] = await lesson.waitForLine(/\(pid (\d+)\) listening on port/);
+    process.kill(Number(hanging), 'SIGSTOP');
+    const before = lesson.members().map((p) => p.pid);
+    lesson.signal('SIGTERM');
+    expect(await lesson.waitForExit(10_000), lesson.transcript()).toMatchObject({ code: 0, signal: null });
+    // PM2 did start instance 2 again, after the stop began...
+    expect(lesson.output().match(/App \[lesson-11:1\] starting in -cluster mode-/g)).toHaveLength(2);
+    // ...and the lesson killed that new process itself before it exited.
+    const said = /PM2 started instance\(s\) again during the delete \(pid (\d+)\): killed$/;
+    const line = lesson.stdout().find((l) => said.test(l));
+    expect(line, lesson.transcript()).toBeDefined();
+    const restarted = Number(said.exec(line ?? '')?.[1]);
+    expect(before).not.toContain(restarted);
+    expect(lesson.stdout().indexOf(line ?? '')).toBeLessThan(
+      lesson.stdout().findIndex((l) => /stopped; exit code 0/.test(l)),
+    );
+    expect(lesson.members()).toEqual([]);
+    expect(lesson.stderr().join('\n')).not.toMatch(/EPIPE|Unhandled 'error'/);
+  }, 20_000);
 });
 
 contractTests('11-pm2', { idsFromZero: true, startsInSequence: true });

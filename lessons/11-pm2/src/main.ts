@@ -77,9 +77,36 @@ async function stop(reason: string, code: number): Promise<void> {
   stopping = true;
   log(`${reason}: pm2 delete ${name} (each instance gets SIGINT and drains)`);
   await pm2.delete(name).catch(() => {});
+  await endLeftInstances();
   removeHome(home);
   log(`stopped; exit code ${code}`);
   process.exit(code);
+}
+
+/**
+ * PM2 7.0.4 can start an instance again during its own delete: an instance
+ * stopped before it said it was ready has its start concluded on its exit
+ * by the ready callback (lib/God.js, executeApp's cluExit), which marks it
+ * online, overwriting "stopping"; handleExit then sees a crash and restarts
+ * it (seen: a stop meeting an instance still starting). Whatever is left,
+ * or forked from now on, is killed here before we exit; otherwise it finds
+ * its primary gone (write EPIPE on its first message to us) and prints a
+ * stack trace.
+ */
+async function endLeftInstances(): Promise<void> {
+  cluster.on('fork', (worker) => worker.process.kill('SIGKILL'));
+  const left = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+  if (left.length === 0) return;
+  log(`PM2 started instance(s) again during the delete (pid ${left.map((w) => w.process.pid).join(', ')}): killed`);
+  await Promise.all(
+    left.map(
+      (worker) =>
+        new Promise((resolve) => {
+          worker.once('exit', resolve); // not events.once: it rejects on the Worker's 'error'
+          worker.process.kill('SIGKILL');
+        }),
+    ),
+  );
 }
 process.on('SIGINT', () => void stop('SIGINT', 0));
 process.on('SIGTERM', () => void stop('SIGTERM', 0));
