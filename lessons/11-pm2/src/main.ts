@@ -6,7 +6,7 @@
 //   SIGHUP            pm2 reload: per instance, start the new, wait for its ready, stop the old
 //                     (one at a time up to 2 instances, then 2 at a time: PM2's CONCURRENT_ACTIONS)
 //   SIGINT / SIGTERM  pm2 delete: every instance drains (SIGINT, kill_timeout), then the lesson exits 0
-import cluster from 'node:cluster';
+import cluster, { type Worker } from 'node:cluster';
 import { createRequire } from 'node:module';
 import { announceReady, exitIfPortInUse, holdLifeline, readServerEnv, urlOf } from '@cluster-course/shared';
 import type { StartOptions } from 'pm2';
@@ -95,7 +95,7 @@ async function stop(reason: string, code: number): Promise<void> {
  */
 async function endLeftInstances(): Promise<void> {
   cluster.on('fork', (worker) => worker.process.kill('SIGKILL'));
-  const left = Object.values(cluster.workers ?? {}).filter((w) => w !== undefined && !w.isDead());
+  const left = Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && !w.isDead());
   if (left.length === 0) return;
   log(`PM2 started instance(s) again during the delete (pid ${left.map((w) => w.process.pid).join(', ')}): killed`);
   await Promise.all(
