@@ -70,7 +70,8 @@ export async function checkExercise(lesson: Lesson, options: CheckOptions = {}):
   const again = await runClaims(lesson, options, true, unsure);
   if (!again.finished) return again;
   const redone = new Map(again.claims.filter((c) => c.status !== 'skipped').map((c) => [c.name, c]));
-  return { ...first, claims: first.claims.map((c) => redone.get(c.name) ?? c) };
+  // A failure stays one, even if the claim passes when run alone.
+  return { ...first, claims: first.claims.map((c) => (c.status === 'failed' ? c : (redone.get(c.name) ?? c))) };
 }
 
 /** One vitest run of the lesson's test file; `only` limits it to those claims. */
