@@ -89,9 +89,9 @@ async function stop(reason: string, code: number): Promise<void> {
  * by the ready callback (lib/God.js, executeApp's cluExit), which marks it
  * online, overwriting "stopping"; handleExit then sees a crash and restarts
  * it (seen: a stop meeting an instance still starting). Whatever is left,
- * or forked from now on, is killed here before we exit; otherwise it finds
- * its primary gone (write EPIPE on its first message to us) and prints a
- * stack trace.
+ * or forked from now on, is killed here before we exit; otherwise it
+ * outlives us, and one forked just before our exit dies of write EPIPE on
+ * its first message to us, with a stack trace.
  */
 async function endLeftInstances(): Promise<void> {
   cluster.on('fork', (worker) => worker.process.kill('SIGKILL'));
@@ -108,6 +108,7 @@ async function endLeftInstances(): Promise<void> {
     ),
   );
 }
+
 process.on('SIGINT', () => void stop('SIGINT', 0));
 process.on('SIGTERM', () => void stop('SIGTERM', 0));
 
