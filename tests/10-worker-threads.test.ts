@@ -127,6 +127,21 @@ describe('lesson 10: worker threads or cluster', () => {
     expect(stderr[0]).toMatch(/MODE.*nope.*blocking, threads, cluster/);
   });
 
+  // The race of a stop with the pool's start, forced: every thread is held
+  // before its code runs (hold-worker.ts), so the pool never finishes
+  // starting. A lesson that waited for it would never exit; one that only
+  // waited on a busy machine took 3.3 s in a CI run (Node 22).
+  it('threads: a SIGTERM while the pool is still starting ends the process at once, exit code 0, no ready line', async () => {
+    const lesson = await startLesson(dir, { env: { ...env, MODE: 'threads' }, holdThreads: true, waitForReady: false });
+    await lesson.waitForLine(/\[test hook\] thread \d+ \(pid \d+\) held before its code runs/);
+    const sent = Date.now();
+    lesson.signal('SIGTERM');
+    expect(await lesson.waitForExit(5_000), lesson.transcript()).toMatchObject({ code: 0, signal: null });
+    expect(Date.now() - sent).toBeLessThan(1_000);
+    expect(lesson.output()).not.toMatch(/\bready\b|a pool of 2 threads started/);
+    expect(lesson.output()).toMatch(/SIGTERM before the server listens: nothing to drain/);
+  });
+
   it('blocking: SIGTERM stops it with exit code 0', async () => {
     const lesson = await startLesson(dir, { env: { ...env, MODE: 'blocking' } });
     expect(await lesson.stop('SIGTERM')).toMatchObject({ code: 0, signal: null });

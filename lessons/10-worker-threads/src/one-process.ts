@@ -14,8 +14,19 @@ const DRAIN_MS = 3_000;
 
 export async function runOneProcess(mode: 'blocking' | 'threads'): Promise<void> {
   const log = (line: string) => process.stdout.write(`[process ${process.pid}] ${line}\n`);
-  log(`MODE=${mode}: one process, the CPU work on ${mode === 'threads' ? 'a pool of threads' : 'its main thread'}`);
+  // Listening before the first line: a stop that comes with it is ours to handle.
   const stopped = stopSignal();
+  let listening = false;
+  // A stop before the server listens has nothing to drain: no request can
+  // be open. It ends the process at once, pool threads still starting and
+  // all (they die with it), instead of waiting for a start that a busy
+  // machine can make last seconds.
+  void stopped.then((reason) => {
+    if (listening) return;
+    log(`${reason} before the server listens: nothing to drain, exiting`);
+    process.exit(0);
+  });
+  log(`MODE=${mode}: one process, the CPU work on ${mode === 'threads' ? 'a pool of threads' : 'its main thread'}`);
   holdLifeline();
   // A taken port is found before the threads start: one line, exit 1, at once.
   await exitIfPortInUse(config.host, [config.port]);
@@ -44,6 +55,9 @@ export async function runOneProcess(mode: 'blocking' | 'threads'): Promise<void>
     threads: pool?.threads,
     tasksRun: () => pool?.tasksRun() ?? inlineTasks,
     log,
+  });
+  server.once('listening', () => {
+    listening = true;
   });
   listenOrReport(server, { host: config.host, port: config.port }); // a taken port: one line, exit 1
   await Promise.race([once(server, 'listening'), stopped]);

@@ -49,6 +49,11 @@ export interface StartOptions {
    */
   stopAfterListenRequest?: number;
   /**
+   * Tests only: hold every worker thread (lesson 10's pool) before its code
+   * runs (hold-threads.mjs). Each prints one `thread N ... held` line.
+   */
+  holdThreads?: boolean;
+  /**
    * Tests only, with holdWorker or pauseWorker, for a lesson that forks its
    * own workers: the variable that carries each one's id (lesson 05:
    * BROKER_WORKER_ID). Cluster workers need none.
@@ -118,6 +123,10 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   if (options.pauseWorker) env[HOOK_ENV.pause] = String(options.pauseWorker);
   if (options.stopAfterListenRequest) env[HOOK_ENV.stopAfterListenRequest] = String(options.stopAfterListenRequest);
   if (options.workerIdEnv) env[HOOK_ENV.workerIdFrom] = options.workerIdEnv;
+  if (options.holdThreads) {
+    env[HOOK_ENV.holdThreads] = '1';
+    hook.push('--import', fileURLToPath(new URL('./hold-threads.mjs', import.meta.url)));
+  }
   const loader = options.tsx === false ? [] : ['--import', 'tsx'];
   const command = [...(options.wrap ?? []), process.execPath, ...loader, ...hook, join(dir, entry), ...args];
   const child = spawn(command[0] ?? process.execPath, command.slice(1), {

@@ -18,6 +18,8 @@ export const HOOK_ENV = {
    * BROKER_WORKER_ID).
    */
   workerIdFrom: 'CLUSTER_COURSE_WORKER_ID_FROM',
+  /** hold-threads.mjs (which spells it out: it cannot import this file): hold every worker thread before its code runs. */
+  holdThreads: 'CLUSTER_COURSE_HOLD_THREADS',
   /** freeze-upgrade.ts: stop the primary after it hands over a WebSocket upgrade, the worker after its 101. */
   freezeUpgrade: 'CLUSTER_COURSE_FREEZE_UPGRADE',
   /** log-hand-offs.ts: the primary prints a line for each socket it hands to a worker. */
