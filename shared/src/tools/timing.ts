@@ -5,6 +5,11 @@
 //   check   `pnpm exercise NN` on the solved exercise (src/'s files in an
 //           exercise home of its own): every claim passes, so every claim runs;
 //   verify  `pnpm verify NN`: the lesson's whole test file.
+// And the CPU time the check took (every process of it, the lessons it
+// started included), with the least wall time that CPU allows on this
+// machine's cores: a check that needs 40 CPU-s cannot take less than 20 s
+// on 2 cores, however its claims are arranged; only fewer or cheaper
+// process starts bring that down.
 // It prints a markdown table, for a README or a closing note. A lesson and
 // its client share the machine's cores: run it on a quiet machine.
 import { spawn } from 'node:child_process';
@@ -31,16 +36,41 @@ if (chosen.some((lesson) => !lesson)) {
   process.exit(2);
 }
 
-/** Wall seconds of one run of `args` (node with tsx), its exit code. */
-async function timed(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ seconds: number; code: number | null }> {
+/**
+ * CPU seconds (user + system) of this process's children that have ended,
+ * and of their own ended children, as the kernel sums them for whoever
+ * waits (cutime and cstime in /proc/self/stat; Linux counts them in ticks
+ * of 1/100 s). A process that left its parent (a daemon, a setsid'd
+ * engine) is counted only if someone of ours waited for it: a floor.
+ */
+function childrenCpuSeconds(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  // After the name in parentheses: field 3 (state) onwards; cutime and cstime are fields 16 and 17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+/** Wall seconds of one run of `args` (node with tsx), the CPU seconds it used, its exit code. */
+async function timed(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ seconds: number; cpu: number; code: number | null; tail: string }> {
+  const cpuBefore = childrenCpuSeconds();
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd: courseRoot,
     env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // Kept only to say why, should the run fail.
+  let output = '';
+  for (const stream of [child.stdout, child.stderr])
+    stream.on('data', (chunk) => {
+      output = (output + chunk).slice(-20_000);
+    });
   const [code] = (await once(child, 'exit')) as [number | null];
-  return { seconds: (performance.now() - started) / 1000, code };
+  const tail = code === 0 ? '' : output.trimEnd().split('\n').slice(-30).join('\n');
+  return { seconds: (performance.now() - started) / 1000, cpu: childrenCpuSeconds() - cpuBefore, code, tail };
 }
 
 /** An exercise home holding `lesson`'s exercise solved (src/'s files). */
@@ -54,19 +84,25 @@ function solvedHome(lesson: Lesson): string {
   return home;
 }
 
-function figure(seconds: number[]): string {
-  const sorted = [...seconds].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)] ?? 0;
-  return `${median.toFixed(1)} s (${sorted[0]?.toFixed(1)}–${sorted.at(-1)?.toFixed(1)})`;
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 }
 
+function figure(seconds: number[]): string {
+  const sorted = [...seconds].sort((a, b) => a - b);
+  return `${median(seconds).toFixed(1)} s (${sorted[0]?.toFixed(1)}–${sorted.at(-1)?.toFixed(1)})`;
+}
+
+const cores = availableParallelism();
 process.stdout.write(
-  `Node.js ${process.version}, ${availableParallelism()} CPUs, ${runs} run(s) each: median (min–max)\n\n` +
-    '| lesson | passing check (`pnpm exercise NN`) | `pnpm verify NN` |\n| --- | --- | --- |\n',
+  `Node.js ${process.version}, ${cores} CPUs, ${runs} run(s) each: median (min–max)\n\n` +
+    '| lesson | passing check (`pnpm exercise NN`) | `pnpm verify NN` | CPU of the check | least wall time for that CPU |\n' +
+    '| --- | --- | --- | --- | --- |\n',
 );
-let failed = 0;
+const failed: string[] = [];
 for (const lesson of chosen as Lesson[]) {
   const check: number[] = [];
+  const checkCpu: number[] = [];
   const verify: number[] = [];
   for (let i = 0; i < runs; i++) {
     if (hasExercise(lesson)) {
@@ -75,18 +111,26 @@ for (const lesson of chosen as Lesson[]) {
         const run = await timed(['shared/src/tools/exercise/cli.ts', lesson.number], {
           CLUSTER_COURSE_EXERCISE_HOME: home,
         });
-        if (run.code !== 0) failed += 1;
+        if (run.code !== 0)
+          failed.push(`pnpm exercise ${lesson.number} (solved), run ${i + 1}: exit ${run.code}\n${run.tail}`);
         check.push(run.seconds);
+        checkCpu.push(run.cpu);
       } finally {
         rmSync(home, { recursive: true, force: true });
       }
     }
     const run = await timed(['shared/src/tools/cli.ts', 'verify', lesson.number]);
-    if (run.code !== 0) failed += 1;
+    if (run.code !== 0) failed.push(`pnpm verify ${lesson.number}, run ${i + 1}: exit ${run.code}\n${run.tail}`);
     verify.push(run.seconds);
   }
-  const row = `| ${lesson.number} | ${check.length ? figure(check) : '(no exercise)'} | ${figure(verify)} |`;
+  const cpu = median(checkCpu);
+  const row = check.length
+    ? `| ${lesson.number} | ${figure(check)} | ${figure(verify)} | ${cpu.toFixed(1)} CPU-s | ${(cpu / cores).toFixed(1)} s |`
+    : `| ${lesson.number} | (no exercise) | ${figure(verify)} | | |`;
   process.stdout.write(`${row}\n`);
 }
-if (failed > 0) process.stdout.write(`\n${failed} run(s) did not pass: their times say little (see pnpm verify NN)\n`);
-process.exit(failed > 0 ? 1 : 0);
+if (failed.length > 0) {
+  process.stdout.write(`\n${failed.length} run(s) did not pass, and their times say little:\n`);
+  for (const line of failed) process.stdout.write(`  ${line}\n`);
+}
+process.exit(failed.length > 0 ? 1 : 0);
