@@ -165,6 +165,16 @@ describe('pnpm exercise', () => {
     expect(checksRunning()).toEqual([]);
   });
 
+  // What CI runs on the end-of-life major (.ci/run): the files as shipped
+  // fail only if the loader hook put them in place of src/'s.
+  it('--self-check --shipped-only: 01 as shipped fails a claim, and nothing more is run', async () => {
+    const { exit, stdout } = await exercise(['--self-check', '--shipped-only', '01']);
+    expect(exit.code, stdout.join('\n')).toBe(0);
+    expect(stdout[0]).toMatch(/^ok {3}exercise 01: as shipped fails "the ready line waits for the last worker" \(\d+ s\)$/);
+    expect(stdout.join('\n')).not.toMatch(/solved passes|known wrong/);
+    expect(stdout.at(-1)).toBe('1 of 1 exercises fail as shipped (their files are the ones loaded)');
+  });
+
   it('an unknown exercise exits 2 with one line', async () => {
     const { exit, stderr } = await exercise(['99']);
     expect(exit.code).toBe(2);

@@ -7,7 +7,8 @@
 //   pnpm exercise NN --reset       your files back as shipped (--yes to overwrite changes)
 //   pnpm exercise NN --solution    the diff from your files to src/ (before it passes: asks, or --yes)
 //   pnpm exercise --self-check [NN ...]   each exercise fails as shipped, passes solved, and its
-//                                  mentor's words are said (--skip-mentor: not those) (CI)
+//                                  mentor's words are said (--skip-mentor: not those;
+//                                  --shipped-only: only the first, see self-check.ts) (CI)
 import { parseArgs } from 'node:util';
 import { findLesson, type Lesson, listLessons } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
@@ -45,6 +46,7 @@ function parse() {
       yes: { type: 'boolean' },
       'self-check': { type: 'boolean' },
       'skip-mentor': { type: 'boolean' },
+      'shipped-only': { type: 'boolean' },
     },
   });
 }
@@ -118,7 +120,8 @@ async function solution(lesson: Lesson): Promise<number> {
 if (values['self-check']) {
   const only = positionals.map((q) => findLesson(q)?.folder);
   const chosen = exercises.filter((l) => only.length === 0 || only.includes(l.folder));
-  process.exit(await selfCheck(chosen, !values['skip-mentor'], only.length === 0));
+  const shippedOnly = values['shipped-only'] ?? false;
+  process.exit(await selfCheck(chosen, !values['skip-mentor'] && !shippedOnly, only.length === 0, !shippedOnly));
 }
 if (positionals.length === 0) process.exit(printProgress(exercises));
 const lesson = findLesson(positionals[0] ?? '');
