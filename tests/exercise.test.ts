@@ -170,7 +170,9 @@ describe('pnpm exercise', () => {
   it('--self-check --shipped-only: 01 as shipped fails a claim, and nothing more is run', async () => {
     const { exit, stdout } = await exercise(['--self-check', '--shipped-only', '01']);
     expect(exit.code, stdout.join('\n')).toBe(0);
-    expect(stdout[0]).toMatch(/^ok {3}exercise 01: as shipped fails "the ready line waits for the last worker[^"]*" \(\d+ s\)$/);
+    expect(stdout[0]).toMatch(
+      /^ok {3}exercise 01: as shipped fails "the ready line waits for the last worker[^"]*" \(\d+ s\)$/,
+    );
     expect(stdout.join('\n')).not.toMatch(/solved passes|known wrong/);
     expect(stdout.at(-1)).toBe('1 of 1 exercises fail as shipped (their files are the ones loaded)');
   });
