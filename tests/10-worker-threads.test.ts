@@ -128,7 +128,7 @@ describe('lesson 10: worker threads or cluster', () => {
   });
 
   // The race of a stop with the pool's start, forced: every thread is held
-  // before its code runs (hold-worker.ts), so the pool never finishes
+  // before its code runs (hold-threads.mjs), so the pool never finishes
   // starting. A lesson that waited for it would never exit; one that only
   // waited on a busy machine took 3.3 s in a CI run (Node 22).
   it('threads: a SIGTERM while the pool is still starting ends the process at once, exit code 0, no ready line', async () => {

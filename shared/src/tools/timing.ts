@@ -39,8 +39,9 @@ if (chosen.some((lesson) => !lesson)) {
 /**
  * CPU seconds (user + system) of this process's children that have ended,
  * and of their own ended children, as the kernel sums them for whoever
- * waits (cutime and cstime in /proc/self/stat; Linux counts them in ticks
- * of 1/100 s). A process that left its parent (a daemon, a setsid'd
+ * waits (cutime and cstime in /proc/self/stat, in clock ticks: proc(5)
+ * says to divide by sysconf(_SC_CLK_TCK), which is 100 on Linux's common
+ * architectures, this machine's included: `getconf CLK_TCK`). A process that left its parent (a daemon, a setsid'd
  * engine) is counted only if someone of ours waited for it: a floor.
  */
 function childrenCpuSeconds(): number {

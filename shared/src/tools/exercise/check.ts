@@ -3,8 +3,8 @@
 // harness starts the lesson with the learner's files (see hooks.mjs). The
 // run stops at the first failed claim (--bail 1): that one is what to fix
 // next, and a failing check answers in seconds. A passing one has run every
-// claim of the lesson (on 2 cores and Node.js 26, about 12 s for lesson 01,
-// 23 s for 02, 83 s for 14 with its Redis and nginx: `pnpm timing`).
+// claim of the lesson (on 2 cores and Node.js 26, 12 to 16 s for lesson 01,
+// 23 to 28 s for 02, 83 to 86 s for 14 with its Redis and nginx: `pnpm timing`).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';

@@ -15,8 +15,9 @@
 // proves on a given Node.js is the loader hook (register.mjs): the files as
 // shipped can only fail if they are the ones loaded, in place of src/'s.
 // CI runs it on the end-of-life major, whose hook is the older
-// module.register(), and the whole self-check on the recommended one; the
-// matrix has already run every claim with src/'s files on both.
+// module.register(), and the whole self-check on the recommended one; its
+// suite run (pnpm test there, pnpm matrix for the other majors) has already
+// run every claim with src/'s files on both.
 import type { Lesson } from '../../harness/lessons.ts';
 import { checkExercise } from './check.ts';
 import { inExerciseFolder, pristine, solution } from './files.ts';
