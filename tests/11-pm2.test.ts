@@ -33,9 +33,15 @@ describe('lesson 11: the same cluster under PM2', () => {
     }
   });
 
-  it('WORKERS=2: the ready line comes with 2 app processes, children of the lesson, reached by fresh connections', async () => {
+  it("WORKERS=2: both instances send PM2 'ready', then the ready line comes with 2 app processes, children of the lesson, reached by fresh connections", async () => {
     const lesson = await start();
     expect(lesson.stdout().filter((l) => /^ready:/.test(l))).toHaveLength(1);
+    // wait_ready's handshake itself, not only its outcome: PM2 also counts
+    // a silent instance online, once listen_timeout (8 s) runs out.
+    const upToReady = lesson.stdout().slice(0, lesson.stdout().findIndex((l) => /^ready:/.test(l)));
+    const sent = upToReady.flatMap((l) => /instance (\d+) \(pid \d+\) sent 'ready'/.exec(l)?.[1] ?? []);
+    expect(sent.sort(), "instances that sent 'ready' before the ready line").toEqual(['0', '1']);
+    expect(lesson.stdout().join('\n')).not.toMatch(/never sent 'ready'/);
     expect(lesson.stdout().filter((l) => /App \[lesson-11:\d\] online/.test(l))).toHaveLength(2);
     const replies = await freshMany(lesson.url, 8, 1);
     const pids = new Set(replies.map((r) => r.workerPid));

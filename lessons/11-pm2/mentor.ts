@@ -6,12 +6,12 @@ export const mentor: Mentor = {
   roles: { 'app.ts': 'worker' },
   words: [
     {
-      claim: 'WORKERS=2: the ready line comes with 2 app processes',
-      when: /no line matching \/\\bready\\b/,
+      claim: "WORKERS=2: both instances send PM2 'ready'",
+      when: /instances that sent 'ready' before the ready line/,
       say:
-        'PM2 never counted the instances online in time: with wait_ready (ecosystem.config.cjs) it waits for ' +
-        "each app to send process.send('ready'), or for listen_timeout (8 s) to run out. Send it once the " +
-        'server listens, in the listen() callback.',
+        "PM2 counted the instances online without their ready message: with wait_ready (ecosystem.config.cjs) it " +
+        "waits for each app to call process.send('ready'), and gives up waiting when listen_timeout (8 s) runs " +
+        'out. Send it once the server listens, in the listen() callback.',
     },
   ],
   wrong: [
@@ -20,7 +20,7 @@ export const mentor: Mentor = {
       file: 'app.ts',
       edits: [["  process.send?.('ready'); // wait_ready: PM2 counts this instance online now\n", '']],
       when: 'check',
-      says: 'PM2 never counted the instances online in time',
+      says: 'PM2 counted the instances online without their ready message',
     },
     {
       name: 'exit on SIGINT right after starting the drain',

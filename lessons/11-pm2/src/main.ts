@@ -13,6 +13,7 @@ import type { StartOptions } from 'pm2';
 import { DEFAULT_PORT, PORT_IN_USE_EXIT } from './config.ts';
 import { privateHome, removeHome } from './home.ts';
 import { type Pm2Event, startPm2 } from './pm2.ts';
+import { reportSilentInstances, watchReadyMessages } from './ready-messages.ts';
 
 const config = readServerEnv(DEFAULT_PORT); // bad values: one line, exit 2
 const log = (line: string) => process.stdout.write(`[pm2 ${process.pid}] ${line}\n`);
@@ -38,6 +39,7 @@ log(`PM2_HOME=${home}`);
 cluster.on('fork', (worker) =>
   worker.on('error', (err) => log(`instance (pid ${worker.process.pid}): ${err.message}`)),
 );
+const readySent = watchReadyMessages(log); // wait_ready's handshake, as PM2 gets it
 const pm2 = await startPm2(home);
 let stopping = false;
 let port = config.port;
@@ -126,5 +128,6 @@ process.on('SIGHUP', async () => {
 
 await pm2.start({ ...app, cwd: lessonDir, instances: config.workers, node_args: nodeArgs(app) });
 if (!stopping) {
+  reportSilentInstances(readySent, config.workers, log);
   announceReady(urlOf('http', config.host, port), `${config.workers} instance(s) under PM2 cluster mode`);
 }

@@ -96,8 +96,10 @@ export function lessonModule(folder: string, file: string): string {
 /** Start a lesson (by folder) and, unless told otherwise, wait for its ready line. */
 export async function startLesson(dir: string, options: StartOptions = {}): Promise<LessonProcess> {
   const { entry = 'src/main.ts', args = [], waitForReady = true, echo = false } = options;
-  // An exercise's unsolved ready line should fail its check quickly.
-  const readyTimeoutMs = options.readyTimeoutMs ?? (process.env[EXERCISE_ENV] ? 8_000 : 20_000);
+  // The same wait for a learner's files as for src/'s: a shorter one failed a
+  // right solution on a busy machine. A lesson that ends before its ready
+  // line ends the wait at once; only one that hangs silent waits it out.
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
   const env: NodeJS.ProcessEnv = { ...process.env, [LIFELINE_ENV]: '1' };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];
