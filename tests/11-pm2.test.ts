@@ -38,7 +38,10 @@ describe('lesson 11: the same cluster under PM2', () => {
     expect(lesson.stdout().filter((l) => /^ready:/.test(l))).toHaveLength(1);
     // wait_ready's handshake itself, not only its outcome: PM2 also counts
     // a silent instance online, once listen_timeout (8 s) runs out.
-    const upToReady = lesson.stdout().slice(0, lesson.stdout().findIndex((l) => /^ready:/.test(l)));
+    const upToReady = lesson.stdout().slice(
+      0,
+      lesson.stdout().findIndex((l) => /^ready:/.test(l)),
+    );
     const sent = upToReady.flatMap((l) => /instance (\d+) \(pid \d+\) sent 'ready'/.exec(l)?.[1] ?? []);
     expect(sent.sort(), "instances that sent 'ready' before the ready line").toEqual(['0', '1']);
     expect(lesson.stdout().join('\n')).not.toMatch(/never sent 'ready'/);

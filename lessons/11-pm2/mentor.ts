@@ -9,7 +9,7 @@ export const mentor: Mentor = {
       claim: "WORKERS=2: both instances send PM2 'ready'",
       when: /instances that sent 'ready' before the ready line/,
       say:
-        "PM2 counted the instances online without their ready message: with wait_ready (ecosystem.config.cjs) it " +
+        'PM2 counted the instances online without their ready message: with wait_ready (ecosystem.config.cjs) it ' +
         "waits for each app to call process.send('ready'), and gives up waiting when listen_timeout (8 s) runs " +
         'out. Send it once the server listens, in the listen() callback.',
     },
