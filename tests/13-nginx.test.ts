@@ -46,7 +46,7 @@ describe('lesson 13: nginx in front of clustered instances', () => {
   });
 });
 
-describe.skipIf(!nginx)('lesson 13 with the real nginx', engines, () => {
+describe.skipIf(!nginx)('lesson 13 with the real nginx', { ...engines, concurrent: true }, () => {
   it('INSTANCES=3: fresh requests through nginx reach every instance; nginx and the instances are the lesson’s', async () => {
     const lesson = await start({ INSTANCES: '3' });
     const replies = await freshMany(lesson.url, 9, 1);
@@ -95,7 +95,7 @@ describe.skipIf(!nginx)('lesson 13 with the real nginx', engines, () => {
   );
 });
 
-describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', engines, () => {
+describe.skipIf(!nginx)('lesson 13: failover and rolling deploy', { ...engines, concurrent: true }, () => {
   it('SIGKILL of a whole instance under a steady stream of GETs: zero failed, its GET in flight answered by another, nginx routes around it', async () => {
     const lesson = await start({ INSTANCES: '3' });
     // Which instances each request was sent to, by the order requests were started.
@@ -234,4 +234,4 @@ afterAll(() => {
   expect(left.filter((pid) => !isAlive(pid))).toEqual([]);
 });
 
-if (nginx) contractTests('13-nginx', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true, oneAtATime: true });
+if (nginx) contractTests('13-nginx', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });

@@ -304,4 +304,4 @@ describe.skipIf(!redis || !nginx)(
 );
 
 if (redis && nginx)
-  contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true, oneAtATime: true });
+  contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });

@@ -2,8 +2,8 @@
 // its own test file: bad environment, ready line, identity headers, SIGINT /
 // SIGTERM, SIGKILL of the primary, port in use.
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
 import { type AddressInfo, createServer, type Server } from 'node:net';
+import { releasePorts, reservePorts } from '@cluster-course/shared';
 import { runLesson, startLesson } from '@cluster-course/shared/harness';
 import { fresh } from '@cluster-course/shared/harness/http';
 import { lessonDir } from '@cluster-course/shared/harness/lessons';
@@ -42,12 +42,6 @@ export interface ContractOptions {
   idsFromZero?: boolean;
   /** The lesson forks its own workers: the variable that carries each one's id (lesson 05). */
   workerIdEnv?: string;
-  /**
-   * Run these claims one at a time (the others run side by side): the
-   * lesson starts engines (nginx, Redis) on ports it picks as free before it
-   * uses them (lesson 13's freePorts()), a window two fleets at once would share.
-   */
-  oneAtATime?: boolean;
 }
 
 /** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
@@ -74,9 +68,10 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
   const processes = options.oneProcess ? 1 : 2;
 
   const extra = Object.entries(options.env ?? {}).map(([key, value]) => ` ${key}=${value}`);
-  // Side by side: each claim starts its own lesson on port 0 (tests/setup.ts stops only its own).
-  const group = options.oneAtATime ? describe.sequential : describe.concurrent;
-  group(`lesson contract (${folder}${extra.join('')})`, () => {
+  // Side by side: each claim starts its own lesson on port 0 (tests/setup.ts
+  // stops only its own); a lesson that picks ports for its engines reserves
+  // them (shared/src/runtime/ports.ts), so two fleets never share one.
+  describe.concurrent(`lesson contract (${folder}${extra.join('')})`, () => {
     it.each(badEnvironments)('%s=%s exits 2 with one line naming the variable and value', async (name, value) => {
       const { exit, stdout, stderr } = await runLesson(dir, { env: { ...env, [name]: value } });
       expect(exit.code).toBe(2);
@@ -251,6 +246,7 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
               expect(await waitForGroupGone(lesson.pid, 1_000)).toBe(true);
             } finally {
               await closePort(port);
+              releasePorts([port, port + 1, port + 2]);
             }
           },
         );
@@ -272,37 +268,16 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
 const blockers = new Map<number, Server>();
 
 /**
- * A port that was free a moment ago, with the two after it (lesson 16
- * serves its metrics on PORT + 1). Taken from below the kernel's ephemeral
- * range, where listen(0) and every outgoing connection of the other tests
- * get their ports: from there, one of them could take it between this check
- * and the lesson's own (a soak run once saw lesson 16 find one of its two
- * ports taken at its start).
+ * A port free a moment ago, with the two after it (lesson 16 serves its
+ * metrics on PORT + 1), reserved for this test process: picked below the
+ * kernel's ephemeral range, where listen(0) and every outgoing connection of
+ * the other tests get their ports, and out of reach of a lesson picking its
+ * own at the same moment (reservePorts(), shared/src/runtime/ports.ts). A
+ * soak run once saw lesson 16 find one of its ports taken at its start.
  */
 async function freePort(): Promise<number> {
-  const span = Math.max(1, ephemeralLow() - 10_003);
-  for (let tries = 0; tries < 50; tries++) {
-    const port = 10_000 + Math.floor(Math.random() * span);
-    const held: number[] = [];
-    try {
-      for (const p of [port, port + 1, port + 2]) held.push(await blockPort(p));
-      return port;
-    } catch {
-      // one of the three is taken: try elsewhere
-    } finally {
-      await Promise.all(held.map(closePort));
-    }
-  }
-  throw new Error('no free port below the ephemeral range in 50 tries');
-}
-
-/** The first port the kernel hands out on its own (Linux; elsewhere the IANA range's 49152). */
-function ephemeralLow(): number {
-  try {
-    return Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-  } catch {
-    return 49_152;
-  }
+  const [port = 0] = await reservePorts(3, { consecutive: true });
+  return port;
 }
 
 /** Holds a free port on 127.0.0.1 (or `port`) and returns its number. */

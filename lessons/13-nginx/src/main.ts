@@ -9,7 +9,14 @@
 // stops gracefully, every instance drains; exit 0.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { announceReady, describeListenError, exitIfPortInUse, holdLifeline, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  describeListenError,
+  exitIfPortInUse,
+  holdLifeline,
+  reservePorts,
+  urlOf,
+} from '@cluster-course/shared';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 import { readConfig } from './config.ts';
 import { type Instance, isRunning, startInstance, stopInstance } from './instances.ts';
@@ -18,7 +25,6 @@ import { findNginx, missingNginx, nginxVersion } from './nginx/binary.ts';
 import { nginxConf } from './nginx/conf.ts';
 import { type Nginx, startNginx } from './nginx/process.ts';
 import { reloadNginx } from './nginx/reload.ts';
-import { freePorts } from './ports.ts';
 import { deployOnDemand } from './rolling-deploy.ts';
 
 const config = readConfig(); // bad values: one line, exit 2
@@ -43,7 +49,7 @@ holdLifeline();
 await exitIfPortInUse(config.host, [config.port]); // before anything starts
 
 // The ports: one per instance, for the whole run, and nginx's (PORT, or a free one).
-const ports = await freePorts(config.instances + (config.port === 0 ? 1 : 0));
+const ports = await reservePorts(config.instances + (config.port === 0 ? 1 : 0));
 const nginxPort = config.port || (ports.pop() as number);
 const instances: Instance[] = ports.map((port, i) => ({ n: i + 1, port }));
 const prefix = privateStateDir('nginx'); // configuration, pid file, logs, temp files

@@ -8,12 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { freePorts } from '@cluster-course/13-nginx/ports';
+import { reservePorts } from '@cluster-course/shared';
 import { createClient } from 'redis';
 
 export async function foreignRedis(bin: string) {
   const dir = mkdtempSync(join(tmpdir(), 'foreign-redis-'));
-  const [port] = await freePorts(1);
+  const [port] = await reservePorts(1);
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const ready = new Promise<void>((resolve, reject) => {

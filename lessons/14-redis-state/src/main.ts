@@ -16,8 +16,14 @@ import { type Instance, startInstance, stopInstance } from '@cluster-course/13-n
 import { lessonStop } from '@cluster-course/13-nginx/lesson-stop';
 import { findNginx, missingNginx, nginxVersion } from '@cluster-course/13-nginx/nginx/binary';
 import { startNginx } from '@cluster-course/13-nginx/nginx/process';
-import { freePorts } from '@cluster-course/13-nginx/ports';
-import { announceReady, describeListenError, exitIfPortInUse, holdLifeline, urlOf } from '@cluster-course/shared';
+import {
+  announceReady,
+  describeListenError,
+  exitIfPortInUse,
+  holdLifeline,
+  reservePorts,
+  urlOf,
+} from '@cluster-course/shared';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 import { readConfig } from './config.ts';
 import { nginxConf } from './nginx-conf.ts';
@@ -47,7 +53,7 @@ holdLifeline();
 await exitIfPortInUse(config.host, [config.port]); // before anything starts
 
 // The ports: Redis's (our own server), one per instance, and nginx's (PORT, or a free one).
-const ports = await freePorts(config.instances + (ownRedis ? 1 : 0) + (config.port === 0 ? 1 : 0));
+const ports = await reservePorts(config.instances + (ownRedis ? 1 : 0) + (config.port === 0 ? 1 : 0));
 const nginxPort = config.port || (ports.pop() as number);
 const redisPort = ownRedis ? (ports.pop() as number) : 0;
 const instances: Instance[] = ports.map((port, i) => ({ n: i + 1, port }));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { nginxVersion } from '@cluster-course/13-nginx/nginx/binary';
 import { nginxConf } from '@cluster-course/13-nginx/nginx/conf';
 import { startNginx } from '@cluster-course/13-nginx/nginx/process';
-import { freePorts } from '@cluster-course/13-nginx/ports';
+import { reservePorts } from '@cluster-course/shared';
 import { type LessonProcess, startLesson } from '@cluster-course/shared/harness';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 import { loadUnderQuota, type QuotaLoad } from './measure.ts';
@@ -26,7 +26,7 @@ export async function twoHalfContainers(nginxBin: string, lanes: number, ms: num
   const prefix = privateStateDir('nginx');
   try {
     for (let i = 0; i < 2; i++) containers.push(await start({ CPUS: '0.5', WORKERS: '1' }));
-    const [port = 0] = await freePorts(1);
+    const [port = 0] = await reservePorts(1);
     mkdirSync(join(prefix, 'temp'), { recursive: true });
     const confPath = join(prefix, 'nginx.conf');
     const upstreams = containers.map((c, i) => ({ instance: i + 1, port: c.port }));

@@ -13,5 +13,6 @@ export {
   listenOrReport,
 } from './listen-error.ts';
 export { announceReady, type Logger, primaryLogger, urlOf, workerLogger } from './log.ts';
+export { releasePorts, reservePort, reservePorts } from './ports.ts';
 export { type StartPrimaryOptions, startPrimary } from './start-primary.ts';
 export { ignoreTerminalCtrlC, type StopWorkersOptions, stopWorkers } from './stop-workers.ts';

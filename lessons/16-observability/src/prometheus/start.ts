@@ -7,8 +7,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePorts } from '@cluster-course/13-nginx/ports';
 import { spawnUnderWatchdog } from '@cluster-course/13-nginx/watchdog';
+import { reservePorts } from '@cluster-course/shared';
 import { privateStateDir, removeStateDir } from '@cluster-course/shared/runtime/state-dir';
 
 export interface Prometheus {
@@ -100,6 +100,6 @@ export async function startPrometheusFor(bin: string, metricsUrl: string, port: 
   const target = new URL(metricsUrl);
   // A wildcard address is where the cluster listens, not where to reach it.
   const host = ['0.0.0.0', '[::]'].includes(target.hostname) ? '127.0.0.1' : target.hostname;
-  const listen = port || (await freePorts(1))[0] || 0;
+  const listen = port || (await reservePorts(1))[0] || 0;
   return startPrometheus(bin, listen, `${host}:${target.port}`, target.pathname);
 }
