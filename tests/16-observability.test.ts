@@ -240,7 +240,10 @@ describe.concurrent('lesson 16: the cluster seen whole', () => {
   });
 });
 
-describe.skipIf(!prometheusBin)('lesson 16 with the real Prometheus', () => {
+// Side by side: each claim runs its own lesson and its own Prometheus, on ports
+// reserved for it (shared/src/runtime/ports.ts); most of a claim is waiting
+// for Prometheus' next scrape.
+describe.skipIf(!prometheusBin)('lesson 16 with the real Prometheus', { concurrent: true }, () => {
   it('after exactly 12 GET /hello, Prometheus (after its next scrape) reports exactly 12 too', async () => {
     const lesson = await start({ PROMETHEUS: '1' });
     expect((await hello(lesson, 12)).size).toBe(2);
