@@ -135,7 +135,9 @@ const appPids = (lesson: LessonProcess) =>
     .map((p) => p.pid)
     .filter((pid) => pid !== lesson.pid);
 
-describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
+// Side by side: each claim runs its own lesson in its own cgroup (and PID
+// namespace). Only the claims that look at every lesson cgroup at once run alone.
+describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', { concurrent: true }, () => {
   afterAll(async () => {
     // Nothing left under the cgroup tree, whatever the tests did. A lesson
     // killed as its test ended is cleaned up by its janitor, from outside and
@@ -278,7 +280,8 @@ describe.skipIf(Boolean(cannot))('lesson 15 with real cgroups', () => {
     });
   });
 
-  it.each([
+  // Alone, after the others: "no cgroup" counts every lesson cgroup there is.
+  it.sequential.each([
     ['', {}],
     [' PID1=1', { PID1: '1' }],
   ])('SIGKILL of the lesson%s leaves no process and no cgroup', async (_, env: Record<string, string>) => {
