@@ -20,7 +20,8 @@ async function start(extra: Record<string, string> = {}) {
   return lesson;
 }
 
-describe('lesson 11: the same cluster under PM2', () => {
+// Side by side: each claim runs its own PM2, in its own home, on port 0.
+describe('lesson 11: the same cluster under PM2', { concurrent: true }, () => {
   it("ecosystem.config.cjs writes out src/config.ts's exit code for a taken port and its default port", () => {
     const saved = process.env.PORT;
     delete process.env.PORT; // the file reads PORT when it is loaded
@@ -99,21 +100,6 @@ describe('lesson 11: the same cluster under PM2', () => {
     expect(lesson.output()).toMatch(/crashed on purpose/);
   });
 
-  it('PM2_HOME: a stopped lesson removes its own; one left by a SIGKILLed lesson goes at the next start', async () => {
-    const first = await start({ WORKERS: '1' });
-    const home = join(HOMES, String(first.pid));
-    expect(existsSync(home)).toBe(true);
-    first.signal('SIGKILL');
-    await first.exited;
-    expect(existsSync(home)).toBe(true); // nobody could remove it
-    const second = await start({ WORKERS: '1' });
-    expect(existsSync(home)).toBe(false);
-    // A stopped lesson removes its own home.
-    expect(existsSync(join(HOMES, String(second.pid)))).toBe(true);
-    expect(await second.stop('SIGTERM')).toMatchObject({ code: 0 });
-    expect(existsSync(join(HOMES, String(second.pid)))).toBe(false);
-  });
-
   it('a stop while instance 2 is still starting and instance 1 hangs: PM2 starts 2 again mid-delete; the lesson kills it, says so, exit 0, nothing left', async () => {
     // The order forced: instance 2 is held before its code runs, instance 1
     // is stopped (SIGSTOP), so the delete waits kill_timeout (3 s) for it. The
@@ -141,6 +127,23 @@ describe('lesson 11: the same cluster under PM2', () => {
     expect(lesson.members()).toEqual([]);
     expect(lesson.stderr().join('\n')).not.toMatch(/EPIPE|Unhandled 'error'/);
   }, 20_000);
+
+  // Alone, after the others: any start of the lesson (another claim's, side
+  // by side) removes the home a SIGKILLed one left, which this claim must see first.
+  it.sequential('PM2_HOME: a stopped lesson removes its own; one left by a SIGKILLed lesson goes at the next start', async () => {
+    const first = await start({ WORKERS: '1' });
+    const home = join(HOMES, String(first.pid));
+    expect(existsSync(home)).toBe(true);
+    first.signal('SIGKILL');
+    await first.exited;
+    expect(existsSync(home)).toBe(true); // nobody could remove it
+    const second = await start({ WORKERS: '1' });
+    expect(existsSync(home)).toBe(false);
+    // A stopped lesson removes its own home.
+    expect(existsSync(join(HOMES, String(second.pid)))).toBe(true);
+    expect(await second.stop('SIGTERM')).toMatchObject({ code: 0 });
+    expect(existsSync(join(HOMES, String(second.pid)))).toBe(false);
+  });
 });
 
 contractTests('11-pm2', { idsFromZero: true, startsInSequence: true });

@@ -303,5 +303,4 @@ describe.skipIf(!redis || !nginx)(
   },
 );
 
-if (redis && nginx)
-  contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });
+if (redis && nginx) contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });
