@@ -128,12 +128,17 @@ async function start(env: Record<string, string>): Promise<LessonProcess> {
   return startLesson(dir, { env: { PORT: '0', WORKERS: '2', ...env }, readyTimeoutMs: 30_000 });
 }
 
-/** The app's processes: every member of the lesson's group but the runtime itself. */
+/**
+ * The app's processes: every member of the lesson's group but the runtime
+ * itself and the runtime's own helper, tsx's esbuild service, which tsx
+ * starts in the runtime when a file is not in its cache yet (seen: the first
+ * run after a change to a file the runtime imports).
+ */
 const appPids = (lesson: LessonProcess) =>
   lesson
     .members()
-    .map((p) => p.pid)
-    .filter((pid) => pid !== lesson.pid);
+    .filter((p) => p.pid !== lesson.pid && !(p.ppid === lesson.pid && p.comm === 'esbuild'))
+    .map((p) => p.pid);
 
 // Side by side: each claim runs its own lesson in its own cgroup (and PID
 // namespace). Only the claims that look at every lesson cgroup at once run alone.
