@@ -303,4 +303,5 @@ describe.skipIf(!redis || !nginx)(
   },
 );
 
-if (redis && nginx) contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true });
+if (redis && nginx)
+  contractTests('14-redis-state', { env: { INSTANCES: '1' }, portOpensAfterWorkers: true, oneAtATime: true });

@@ -42,6 +42,14 @@ export interface ContractOptions {
   idsFromZero?: boolean;
   /** The lesson forks its own workers: the variable that carries each one's id (lesson 05). */
   workerIdEnv?: string;
+  /**
+   * Run these claims one at a time (the others run side by side): each start
+   * of the lesson brings up several engines (lesson 14: Redis, nginx and the
+   * instances), and three at once on two busy cores took longer than the
+   * 20 s ready wait (a busy soak run). Ports are no reason any more: engines'
+   * ports are reserved (shared/src/runtime/ports.ts).
+   */
+  oneAtATime?: boolean;
 }
 
 /** How fast a stop must be when it meets a worker still starting: half the 5 s promise. */
@@ -71,7 +79,8 @@ export function contractTests(folder: string, options: ContractOptions = {}): vo
   // Side by side: each claim starts its own lesson on port 0 (tests/setup.ts
   // stops only its own); a lesson that picks ports for its engines reserves
   // them (shared/src/runtime/ports.ts), so two fleets never share one.
-  describe.concurrent(`lesson contract (${folder}${extra.join('')})`, () => {
+  const group = options.oneAtATime ? describe.sequential : describe.concurrent;
+  group(`lesson contract (${folder}${extra.join('')})`, () => {
     it.each(badEnvironments)('%s=%s exits 2 with one line naming the variable and value', async (name, value) => {
       const { exit, stdout, stderr } = await runLesson(dir, { env: { ...env, [name]: value } });
       expect(exit.code).toBe(2);

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { courseRoot } from '../harness/lessons.ts';
 import { processTable } from '../harness/proc.ts';
+import { ownerAlive } from '../runtime/state-dir.ts';
 
 /** The parts of vitest's JSON report we read. */
 export interface Report {
@@ -154,9 +155,23 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     left = processesWith(marker);
   }
   if (left.length) problems.push(`left running: pids ${left.join(', ')}`);
-  const cgroups = lessonCgroups();
+  // A cgroup is left behind when its lesson is gone: its janitor removes it a
+  // moment later (give it the same 5 s). One whose lesson still runs is that
+  // lesson's: this run's would be "left running" above; another run's (a
+  // suite beside this one, as tests/runner.test.ts runs one inside a soak,
+  // next to lesson 15's tests) is not this run's to judge.
+  let cgroups = orphanCgroups();
+  for (let waited = 0; cgroups.length && waited < 5_000; waited += 100) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    cgroups = orphanCgroups();
+  }
   if (cgroups.length) problems.push(`cgroups left: ${cgroups.join(', ')}`);
   return { code, report, seconds, problems };
+}
+
+/** Lesson 15's cgroups whose lesson (the pid in the name) is gone. */
+function orphanCgroups(): string[] {
+  return lessonCgroups().filter((dir) => !ownerAlive(Number(/-(\d+)$/.exec(dir)?.[1])));
 }
 
 /** Lesson 15's cgroups (`cluster-course-15-*`) anywhere under /sys/fs/cgroup: none may outlive a run. */
