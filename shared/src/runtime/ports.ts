@@ -7,12 +7,12 @@
 //   - another lesson of this course picking at the same moment (the tests run
 //     lessons side by side). So each picked port is reserved: a file named
 //     after it in $TMPDIR/cluster-course-ports, created only if none exists
-//     (flag 'wx'), holding our pid. A reservation whose process is gone is
-//     removed by the next pick that meets it. Ours go when we exit.
+//     (flag 'wx'), holding our pid. Reservations whose process is gone are
+//     swept at every pick. Ours go when we exit.
 // A service that already listens below the range is seen by the probe: a port
 // we cannot bind now is not picked.
 import { once } from 'node:events';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { ownerAlive, stateRoot } from './state-dir.ts';
@@ -36,7 +36,7 @@ export function ephemeralLow(): number {
  * of that many ports in a row (a lesson serving on PORT and PORT + 1).
  */
 export async function reservePorts(count: number, { consecutive = false } = {}): Promise<number[]> {
-  mkdirSync(root, { recursive: true });
+  sweepStaleReservations();
   const runs = consecutive ? 1 : count;
   const width = consecutive ? count : 1;
   const span = Math.max(1, ephemeralLow() - LOWEST - width);
@@ -53,6 +53,18 @@ export async function reservePorts(count: number, { consecutive = false } = {}):
     else releasePorts(held);
   }
   return picked;
+}
+
+/**
+ * Removes the reservations of processes that are gone: a lesson killed
+ * outright (SIGKILL, as the tests' cleanup does) cannot give its ports back.
+ */
+export function sweepStaleReservations(): void {
+  mkdirSync(root, { recursive: true });
+  for (const name of readdirSync(root)) {
+    const owner = Number(readIfThere(join(root, name)));
+    if (owner > 0 && !ownerAlive(owner)) rmSync(join(root, name), { force: true });
+  }
 }
 
 /** Gives reserved ports back (a lesson need not: its reservations go when it exits). */
