@@ -77,26 +77,31 @@ describe.concurrent('lesson 14: what it checks before it starts anything', () =>
 
 describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instances x 2 workers', engines, () => {
   // Claims that only read a fleet share one (tests/block-lesson.ts), side by
-  // side: each its own route (/visits, /login and /me, /limited), so none
-  // counts another's requests. LIMIT applies to /limited alone.
-  describe.concurrent('one fleet, STATE=redis LIMIT=5, for the claims that only read it', () => {
+  // side (it.concurrent): each its own route (/visits, /login and /me,
+  // /limited), so none counts another's requests. LIMIT applies to /limited
+  // alone. The two blocks run one after the other (describe, not
+  // describe.concurrent, whose sibling blocks vitest runs together): a fleet's
+  // start costs about 14 CPU-s on Node.js 20 (seven Node.js processes load
+  // tsx, and Redis and nginx start), and two at once, beside another test
+  // file, missed the 40 s ready wait in CI.
+  describe('one fleet, STATE=redis LIMIT=5, for the claims that only read it', () => {
     const fleet = lessonForBlock(() => start({ LIMIT: '5' }));
 
-    it('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
+    it.concurrent('1,000 POST /visits, 20 at a time through nginx, over every worker of both instances, end at exactly 1,000', async () => {
       const storm = await visitStorm(fleet().url, 1_000, 20);
       expect(storm.failures).toEqual([]);
       expect(storm.byProcess.size).toBe(4);
       expect([...storm.values].sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i + 1));
     });
 
-    it('STATE=redis: a session made on instance 1, read on instance 2, answers 200', async () => {
+    it.concurrent('STATE=redis: a session made on instance 1, read on instance 2, answers 200', async () => {
       const cookie = await login(instanceUrl(fleet(), 1), 'ada');
       const there = await me(instanceUrl(fleet(), 2), cookie);
       expect(there.status).toBe(200);
       expect(JSON.parse(there.body)).toEqual({ user: 'ada', instance: 2 });
     });
 
-    it('LIMIT=5 holds across the fleet: 5 pass, the 6th gets 429 on either instance', async () => {
+    it.concurrent('LIMIT=5 holds across the fleet: 5 pass, the 6th gets 429 on either instance', async () => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await fresh(instanceUrl(fleet(), (i % 2) + 1, '/limited'))).status);
       expect(statuses).toEqual([200, 200, 200, 200, 200]);
@@ -108,10 +113,10 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
     });
   });
 
-  describe.concurrent('one fleet, STATE=memory LIMIT=5, for the claims that only read it', () => {
+  describe('one fleet, STATE=memory LIMIT=5, for the claims that only read it', () => {
     const fleet = lessonForBlock(() => start({ LIMIT: '5', STATE: 'memory' }));
 
-    it('STATE=memory, the same 1,000: each process counts only its own, so no answer reaches 1,000', async () => {
+    it.concurrent('STATE=memory, the same 1,000: each process counts only its own, so no answer reaches 1,000', async () => {
       const storm = await visitStorm(fleet().url, 1_000, 20);
       expect(storm.failures).toEqual([]);
       expect(storm.byProcess.size).toBe(4);
@@ -122,13 +127,13 @@ describe.skipIf(!redis || !nginx)('lesson 14: state in the real Redis, 2 instanc
       }
     });
 
-    it('STATE=memory: a session made on instance 1, read on instance 2, answers 401', async () => {
+    it.concurrent('STATE=memory: a session made on instance 1, read on instance 2, answers 401', async () => {
       const cookie = await login(instanceUrl(fleet(), 1), 'ada');
       const there = await me(instanceUrl(fleet(), 2), cookie);
       expect(there.status).toBe(401);
     });
 
-    it('STATE=memory, LIMIT=5: each of the 4 processes counts on its own, so more than 5 pass', async () => {
+    it.concurrent('STATE=memory, LIMIT=5: each of the 4 processes counts on its own, so more than 5 pass', async () => {
       let passed = 0;
       for (let i = 0; i < 20; i++) {
         if ((await fresh(instanceUrl(fleet(), (i % 2) + 1, '/limited'))).status === 200) passed += 1;
