@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from '../runtime/lifeline.ts';
 import { HOOK_ENV } from './hook-env.ts';
 import { LessonProcess } from './lesson-process.ts';
+import { recordReady } from './ready-log.ts';
 import { track } from './registry.ts';
 
 export { LessonProcess } from './lesson-process.ts';
@@ -137,10 +138,12 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
     detached: true,
     stdio: ['pipe', 'pipe', 'pipe'],
   });
+  const spawned = performance.now();
   const lesson = track((forget) => new LessonProcess(child, echo, forget));
   if (!waitForReady) return lesson;
   try {
     const match = await lesson.waitForLine(readyPattern, { timeoutMs: readyTimeoutMs });
+    recordReady(dir, performance.now() - spawned, readyTimeoutMs);
     lesson.url = match[1] ?? '';
     lesson.port = Number(new URL(lesson.url).port);
   } catch (err) {

@@ -13,6 +13,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeReady } from '../harness/ready-log.ts';
 import { type NodeBinary, nodeBinary, nodeVersions, pathMajor } from './node-binaries.ts';
 import { type Report, runSuite, stopCurrentRun } from './suite.ts';
 
@@ -126,6 +127,9 @@ for (const major of majors) {
     `  ${major}: ${counts} in ${seconds.toFixed(0)} s, ${problems.length ? `RED (${log})` : 'green'}\n`,
   );
   for (const problem of problems.slice(0, 10)) process.stdout.write(`      ${problem}\n`);
+  // The margin of the run: how much of its ready wait the slowest start used.
+  if (run.closest.length)
+    process.stdout.write(`      closest ready waits: ${run.closest.map(describeReady).join(', ')}\n`);
   rows.push({ major, version: binary.version, report, seconds, problems });
 }
 

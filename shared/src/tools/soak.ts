@@ -17,6 +17,7 @@ import { mkdtempSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { describeReady, type ReadyTime } from '../harness/ready-log.ts';
 import { type NodeBinary, nodeBinary, pathMajor } from './node-binaries.ts';
 import { runSuite, stopCurrentRun } from './suite.ts';
 
@@ -80,13 +81,16 @@ const failures = new Map<string, number>();
 let green = 0;
 let passed = 0;
 let failed = 0;
+const closest: ReadyTime[] = [];
 const started = Date.now();
 const what = `${vitestArgs.length ? vitestArgs.join(' ') : 'the whole suite'}${values.busy ? `, with ${hogs.length} CPU hogs` : ''}`;
 process.stdout.write(`soak: ${runs} runs of ${what} on Node.js ${node.version}; logs in ${logs}\n`);
 
 for (let run = 1; run <= runs; run++) {
   const log = join(logs, `run-${run}.log`);
-  const { report, seconds, problems } = await runSuite({ node: node.path, args: vitestArgs, log, minutes: runMinutes });
+  const thisRun = await runSuite({ node: node.path, args: vitestArgs, log, minutes: runMinutes });
+  const { report, seconds, problems } = thisRun;
+  closest.push(...thisRun.closest);
   for (const problem of problems) {
     const name = problem.startsWith('left running')
       ? 'processes left running after a run'
@@ -102,12 +106,17 @@ for (let run = 1; run <= runs; run++) {
     `run ${String(run).padStart(String(runs).length)}/${runs}: ${counts}, ${seconds.toFixed(1)} s, ${verdict}\n`,
   );
   for (const problem of problems) process.stdout.write(`    ${problem}\n`);
+  if (thisRun.closest.length)
+    process.stdout.write(`    closest ready waits: ${thisRun.closest.map(describeReady).join(', ')}\n`);
 }
 
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 process.stdout.write(
   `soak summary: ${green}/${runs} runs green${values.busy ? ' (busy)' : ''} on ${node.version}; ${passed} passed, ${failed} failed; ${minutes} min\n`,
 );
+// A ready wait is a bound for a hang: the share of it a start used is the run's margin.
+const [nearest] = closest.sort((a, b) => b.ms / b.limitMs - a.ms / a.limitMs);
+if (nearest) process.stdout.write(`closest ready wait of all runs: ${describeReady(nearest)}\n`);
 if (failures.size) {
   process.stdout.write('failed at least once:\n');
   for (const [name, count] of [...failures].sort((a, b) => b[1] - a[1])) {

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { courseRoot } from '../harness/lessons.ts';
 import { processTable } from '../harness/proc.ts';
+import { closestReadies, READY_LOG_ENV, type ReadyTime } from '../harness/ready-log.ts';
 import { ownerAlive } from '../runtime/state-dir.ts';
 
 /** The parts of vitest's JSON report we read. */
@@ -35,6 +36,8 @@ export interface SuiteRun {
   seconds: number;
   /** What went wrong, one line each: failed tests, no report, processes left. Empty when green. */
   problems: string[];
+  /** The starts that used the largest share of their ready wait (harness/ready-log.ts), closest first. */
+  closest: ReadyTime[];
 }
 
 export interface SuiteOptions {
@@ -95,11 +98,14 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   // runner spawn process.execPath, and a tool that looks `node` up on PATH
   // (a script's #!/usr/bin/env node) finds it first too.
   const [markerName = '', markerValue = ''] = marker.split('=');
+  const readyLog = options.log.replace(/(\.log)?$/, '.ready');
+  closeSync(openSync(readyLog, 'w')); // this run's starts only
   const env = {
     ...process.env,
     NO_COLOR: '1',
     PATH: `${dirname(node)}:${process.env.PATH ?? ''}`,
     [markerName]: markerValue,
+    [READY_LOG_ENV]: readyLog,
   };
   const child = spawn(
     node,
@@ -166,7 +172,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
     cgroups = orphanCgroups();
   }
   if (cgroups.length) problems.push(`cgroups left: ${cgroups.join(', ')}`);
-  return { code, report, seconds, problems };
+  return { code, report, seconds, problems, closest: closestReadies(readyLog) };
 }
 
 /** Lesson 15's cgroups whose lesson (the pid in the name) is gone. */
