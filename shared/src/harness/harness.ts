@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { LIFELINE_ENV } from '../runtime/lifeline.ts';
 import { HOOK_ENV } from './hook-env.ts';
 import { LessonProcess } from './lesson-process.ts';
+import { LINE_WAIT_MS } from './output.ts';
 import { recordReady } from './ready-log.ts';
 import { track } from './registry.ts';
 
@@ -100,7 +101,7 @@ export async function startLesson(dir: string, options: StartOptions = {}): Prom
   // The same wait for a learner's files as for src/'s: a shorter one failed a
   // right solution on a busy machine. A lesson that ends before its ready
   // line ends the wait at once; only one that hangs silent waits it out.
-  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const readyTimeoutMs = options.readyTimeoutMs ?? LINE_WAIT_MS;
   const env: NodeJS.ProcessEnv = { ...process.env, [LIFELINE_ENV]: '1' };
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (value === undefined) delete env[key];

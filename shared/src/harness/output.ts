@@ -18,6 +18,9 @@ export function describeExit(info: ExitInfo): string {
   return info.signal ? `signal ${info.signal}` : `code ${info.code}`;
 }
 
+/** How long a wait for a line lasts unless told otherwise; the ready line's too. */
+export const LINE_WAIT_MS = 20_000;
+
 interface WaitOptions {
   since?: number;
   timeoutMs?: number;
@@ -86,7 +89,11 @@ export class OutputLog {
 
   /**
    * Resolves with the first line (from index `since`) matching `pattern`.
-   * Rejects when the lesson exits first or after `timeoutMs`.
+   * Rejects when the lesson exits first or after `timeoutMs`: by default the
+   * ready line's wait (20 s), as the first lines after a start are a start
+   * (a 10 s default failed a start of three workers with the suite beside it,
+   * on Node.js 20). The wait is a bound for a hang, never a claim about time:
+   * a claim about time passes its own.
    */
   async waitForLine(pattern: RegExp, opts: WaitOptions = {}): Promise<RegExpMatchArray> {
     return (await this.waitForLineAt(pattern, opts)).match;
@@ -94,14 +101,14 @@ export class OutputLog {
 
   /** Like waitForLine, and also says at which index the line is. */
   waitForLineAt(pattern: RegExp, opts: WaitOptions = {}) {
-    return this.#waitForLineAt(pattern, opts.since ?? 0, opts.timeoutMs ?? 10_000);
+    return this.#waitForLineAt(pattern, opts.since ?? 0, opts.timeoutMs ?? LINE_WAIT_MS);
   }
 
   /** Resolves with the first `count` lines (from `since`) matching `pattern`. */
   async waitForLines(pattern: RegExp, count: number, opts: WaitOptions = {}): Promise<RegExpMatchArray[]> {
     const found: RegExpMatchArray[] = [];
     let since = opts.since ?? 0;
-    const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+    const deadline = Date.now() + (opts.timeoutMs ?? LINE_WAIT_MS);
     while (found.length < count) {
       const { match, index } = await this.#waitForLineAt(pattern, since, Math.max(1, deadline - Date.now()));
       found.push(match);

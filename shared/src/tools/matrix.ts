@@ -1,9 +1,11 @@
 // pnpm matrix [majors...] [--run-minutes M] [-- vitest args]: the suite (or
 // what the vitest args select) once under each Node.js major, one after the
 // other, and one table: major, exact version, passed / failed / skipped,
-// wall time, the slowest test file. Default: every major the course is
-// tested on (package.json, "cluster-course".node.tested) and the Node.js on
-// PATH. Binaries come from the npm registry (node-binaries.ts).
+// wall time, the slowest test file; under each major's line, the starts that
+// came closest to their ready wait (the run's margin). A run still going
+// after --run-minutes (default 25) is stopped and counted as failed.
+// Default majors: every one the course is tested on (package.json,
+// "cluster-course".node.tested) and the Node.js on PATH. Binaries come from the npm registry (node-binaries.ts).
 //
 // Every process of a run uses that major: vitest and its workers run on it,
 // the harness starts lessons with process.execPath, and its folder is first
@@ -32,7 +34,7 @@ const parsed = (() => {
     return parseArgs({
       args: own,
       allowPositionals: true,
-      options: { 'run-minutes': { type: 'string', default: '15' }, which: { type: 'string' } },
+      options: { 'run-minutes': { type: 'string', default: '25' }, which: { type: 'string' } },
     });
   } catch (err) {
     return fail((err as Error).message);

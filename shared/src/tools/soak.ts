@@ -5,10 +5,12 @@
 //   --busy           one CPU hog per core alongside, as on a loaded machine
 //   --node MAJOR     run on that Node.js major (installed as pnpm matrix does)
 //   --run-minutes M  a run still going after M minutes is stopped and
-//                    counted as failed, so a soak always ends. Default 15,
-//                    or 25 with --busy: a healthy run on Node.js 20 took 8
-//                    minutes on a quiet 2-core machine, and 10 with lesson
-//                    14 (its Redis fleet; 606 s in a matrix run)
+//                    counted as failed, so a soak always ends. Default 25,
+//                    or 40 with --busy: a healthy run of the whole suite on
+//                    Node.js 20 takes about 15 minutes on a quiet 2-core
+//                    machine (917 s), on Node.js 26 about 10
+// Each run also names the starts that used the largest share of their ready
+// wait (shared/src/harness/ready-log.ts): the run's margin.
 // A run that leaves a process running fails (every process a run starts
 // carries the run's marker variable: shared/src/tools/suite.ts). Exit code 0
 // only when every run was green.
@@ -43,7 +45,7 @@ const { values, positionals } = (() => {
 })();
 const [first, ...files] = positionals;
 const runs = first === undefined ? 10 : Number(first);
-const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 25 : 15));
+const runMinutes = Number(values['run-minutes'] ?? (values.busy ? 40 : 25));
 const major = values.node === undefined ? pathMajor : Number(values.node);
 if (!Number.isInteger(runs) || runs < 1 || runs > 1000 || !(runMinutes > 0) || !(major > 0)) {
   process.stderr.write(`${usage}\n`);
