@@ -7,8 +7,12 @@ const alone = ['tests/09-benchmark.test.ts'];
 const shared = {
   // Kills every lesson a test started, even when the test failed or timed out.
   setupFiles: ['tests/setup.ts'],
-  testTimeout: 30_000,
-  hookTimeout: 30_000,
+  // A claim's own waits are its bounds (the ready line's, up to 40 s for
+  // the engines; a line's, 20 s; a claim about time passes its own): the
+  // test's time must cover them, or a slow start on a busy machine ends in
+  // "Test timed out" instead of the wait that says what was missing.
+  testTimeout: 60_000,
+  hookTimeout: 60_000,
   // Claims in a describe.concurrent block run side by side, at most three at
   // a time per file: each starts its own lesson on port 0 and stops only its
   // own (tests/setup.ts), and most of a claim is waiting, not computing.

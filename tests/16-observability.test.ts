@@ -271,7 +271,10 @@ describe.skipIf(!prometheusBin)('lesson 16 with the real Prometheus', { concurre
     expect(await prometheusSays(lesson, `resets(${HELLO_QUERY}[5m])`)).toEqual([1]);
   });
 
-  it('kill -9 of the lesson: its Prometheus stops within 5 s (the watchdog), and the next start removes its folder', async () => {
+  // Two starts, each with its 30 s ready wait, and the 5 s for Prometheus to go.
+  it('kill -9 of the lesson: its Prometheus stops within 5 s (the watchdog), and the next start removes its folder', {
+    timeout: 90_000,
+  }, async () => {
     const lesson = await start({ PROMETHEUS: '1' });
     const folder = join(stateRoot('prometheus'), String(lesson.pid));
     const prometheus = processTable().filter((p) => p.comm === 'prometheus' && p.pgid === lesson.pid);
