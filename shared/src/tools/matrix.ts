@@ -5,7 +5,8 @@
 // came closest to their ready wait (the run's margin). A run still going
 // after --run-minutes (default 25) is stopped and counted as failed.
 // Default majors: every one the course is tested on (package.json,
-// "cluster-course".node.tested) and the Node.js on PATH. Binaries come from the npm registry (node-binaries.ts).
+// "cluster-course".node.tested) and the Node.js on PATH. Binaries come from
+// the npm registry (node-binaries.ts).
 //
 // Every process of a run uses that major: vitest and its workers run on it,
 // the harness starts lessons with process.execPath, and its folder is first
